@@ -1,0 +1,1 @@
+// Placeholder translation unit for an area whose sources are not written yet.
