@@ -1,8 +1,266 @@
+// evident command-line interface: a thin front-end over libevident.
+//
+//   evident effects FILE [--measure M] [--outcome NAME] [--json|--csv] [--map col=field[:outcome]] ...
+//   evident check FILE [--map ...]            read and validate, print diagnostics and a data summary
+//   evident convert FILE -o OUT.json          write the data in evident's JSON format
+//
+// Exit codes: 0 success, 1 data errors (diagnostics printed), 2 usage errors.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "cli_output.hpp"
 #include "evident/core/version.hpp"
+#include "evident/data/json_io.hpp"
+#include "evident/data/read.hpp"
+#include "evident/effects/effect_size.hpp"
+#include "evident/effects/effects_json.hpp"
 
-int main() {
-  std::cout << "evident " << evident::kVersion << "\n";
-  return 0;
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitDataError = 1;
+constexpr int kExitUsage = 2;
+
+struct InputArgs {
+  std::string file;
+  std::vector<std::string> maps;
+  std::string format = "auto";
+  std::string type;
+  std::string outcome_name;
+  std::string labels;
+};
+
+void add_input_options(CLI::App& cmd, InputArgs& in) {
+  cmd.add_option("file", in.file, "Data file (CSV, evident JSON, RevMan 5 .rm5)")->required();
+  cmd.add_option("--map", in.maps,
+                 "Read a column as a field: column=field[:outcome] (e.g. exac=events, resp=events:response); "
+                 "repeatable");
+  cmd.add_option("--format", in.format, "Input format: auto, csv, json, revman5")
+      ->check(CLI::IsMember({"auto", "csv", "json", "revman5"}));
+  cmd.add_option("--type", in.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
+  cmd.add_option("--outcome-name", in.outcome_name, "Name of the outcome in a single-outcome file");
+  cmd.add_option("--treatment-labels", in.labels, "CSV of treatment codes and labels (MetaInsight: Number,Label)");
+}
+
+/// Builds ReadOptions; returns false (after printing) on a usage error.
+bool make_read_options(const InputArgs& in, evident::ReadOptions& opts) {
+  for (const auto& spec : in.maps) {
+    std::string err;
+    auto m = evident::parse_column_mapping(spec, err);
+    if (!m) {
+      std::cerr << "evident: error: " << err << "\n";
+      return false;
+    }
+    opts.mappings.push_back(*m);
+  }
+  if (in.format == "csv") opts.format = evident::InputFormat::csv;
+  if (in.format == "json") opts.format = evident::InputFormat::json;
+  if (in.format == "revman5") opts.format = evident::InputFormat::revman5;
+  if (!in.type.empty()) {
+    auto t = evident::parse_outcome_type(in.type);
+    if (!t) {
+      std::cerr << "evident: error: unknown outcome type '" << in.type
+                << "' (expected binary, continuous, contrast, time-to-event or rate)\n";
+      return false;
+    }
+    opts.outcome_type = *t;
+  }
+  opts.outcome_name = in.outcome_name;
+  if (!in.labels.empty()) opts.treatment_labels_file = in.labels;
+  return true;
+}
+
+struct EffectArgs {
+  std::string measure;
+  std::string outcome;
+  bool json = false;
+  bool csv = false;
+  std::string output;
+  double cc = 0.5;
+  std::string cc_where = "only0";
+  std::string cc_method = "constant";
+  bool include_all_zero = false;
+  std::string smd = "exact";
+  bool smd_pairwise = false;
+};
+
+bool make_effect_options(const EffectArgs& a, const evident::Outcome& outcome, evident::EffectOptions& o) {
+  if (a.measure.empty()) {
+    o.measure = evident::default_measure(outcome);
+  } else {
+    auto m = evident::parse_measure(a.measure);
+    if (!m) {
+      std::cerr << "evident: error: unknown measure '" << a.measure
+                << "' (expected MD, SMD, GLASS, ROM, OR, RR, RD, IRR, IRD, HR or GEN)\n";
+      return false;
+    }
+    o.measure = *m;
+  }
+  o.correction.value = a.cc;
+  if (a.cc_where == "only0") o.correction.where = evident::ContinuityWhere::only_zero;
+  if (a.cc_where == "all") o.correction.where = evident::ContinuityWhere::all;
+  if (a.cc_where == "if0all") o.correction.where = evident::ContinuityWhere::if_any_zero;
+  if (a.cc_where == "none") o.correction.where = evident::ContinuityWhere::none;
+  if (a.cc_method == "constant") o.correction.method = evident::ContinuityMethod::constant;
+  if (a.cc_method == "treatment-arm") o.correction.method = evident::ContinuityMethod::treatment_arm;
+  if (a.cc_method == "empirical") o.correction.method = evident::ContinuityMethod::empirical;
+  o.include_all_zero = a.include_all_zero;
+  if (a.smd == "exact") o.smd_correction = evident::SmdCorrection::hedges_exact;
+  if (a.smd == "approx") o.smd_correction = evident::SmdCorrection::hedges_approx;
+  if (a.smd == "none") o.smd_correction = evident::SmdCorrection::none;
+  o.smd_multiarm_pooled = !a.smd_pairwise;
+  return true;
+}
+
+/// Output stream: stdout or a file given with -o.
+class Output {
+ public:
+  explicit Output(const std::string& path) {
+    if (!path.empty()) {
+      file_.open(path, std::ios::binary);
+      ok_ = static_cast<bool>(file_);
+    }
+  }
+  std::ostream& stream() { return file_.is_open() ? static_cast<std::ostream&>(file_) : std::cout; }
+  [[nodiscard]] bool ok() const { return ok_; }
+
+ private:
+  std::ofstream file_;
+  bool ok_ = true;
+};
+
+int run_effects(const InputArgs& in, const EffectArgs& args) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  evident::ReadResult read = evident::read_file(in.file, ropts);
+  evident_cli::print_diagnostics(std::cerr, read.diagnostics);
+  if (!read.ok()) {
+    evident_cli::print_error_summary(std::cerr, read.diagnostics);
+    return kExitDataError;
+  }
+  std::vector<const evident::Outcome*> outcomes;
+  for (const auto& o : read.dataset.outcomes)
+    if (args.outcome.empty() || o.name == args.outcome) outcomes.push_back(&o);
+  if (outcomes.empty()) {
+    std::cerr << "evident: error: no outcome named '" << args.outcome << "' in " << in.file << " (outcomes:";
+    for (const auto& o : read.dataset.outcomes) std::cerr << " '" << o.name << "'";
+    std::cerr << ")\n";
+    return kExitUsage;
+  }
+  std::vector<evident::EffectSet> sets;
+  for (const auto* o : outcomes) {
+    evident::EffectOptions eo;
+    if (!make_effect_options(args, *o, eo)) return kExitUsage;
+    sets.push_back(evident::compute_effects(read.dataset, *o, eo));
+    evident_cli::print_diagnostics(std::cerr, sets.back().diagnostics);
+  }
+  Output out(args.output);
+  if (!out.ok()) {
+    std::cerr << "evident: error: cannot write '" << args.output << "'\n";
+    return kExitUsage;
+  }
+  if (args.json) {
+    evident_cli::write_effects_json(out.stream(), read, sets);
+  } else if (args.csv) {
+    evident_cli::write_effects_csv(out.stream(), sets);
+  } else {
+    evident_cli::write_effects_text(out.stream(), read, sets);
+  }
+  bool errors = false;
+  for (const auto& s : sets) errors = errors || s.diagnostics.has_errors();
+  return errors ? kExitDataError : kExitOk;
+}
+
+int run_check(const InputArgs& in, bool json) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  evident::ReadResult read = evident::read_file(in.file, ropts);
+  if (json) {
+    evident_cli::write_check_json(std::cout, read);
+  } else {
+    evident_cli::print_diagnostics(std::cerr, read.diagnostics);
+    evident_cli::write_dataset_summary(std::cout, read);
+    if (!read.ok()) evident_cli::print_error_summary(std::cerr, read.diagnostics);
+  }
+  return read.ok() ? kExitOk : kExitDataError;
+}
+
+int run_convert(const InputArgs& in, const std::string& output) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  evident::ReadResult read = evident::read_file(in.file, ropts);
+  evident_cli::print_diagnostics(std::cerr, read.diagnostics);
+  if (!read.ok()) {
+    evident_cli::print_error_summary(std::cerr, read.diagnostics);
+    return kExitDataError;
+  }
+  Output out(output);
+  if (!out.ok()) {
+    std::cerr << "evident: error: cannot write '" << output << "'\n";
+    return kExitUsage;
+  }
+  out.stream() << evident::write_json(read.dataset) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"evident: evidence synthesis from trial data (effect sizes, meta-analysis, network meta-analysis)"};
+  app.set_version_flag("--version", std::string("evident ") + evident::kVersion);
+  app.require_subcommand(1);
+
+  InputArgs effects_in;
+  EffectArgs effects_args;
+  auto* effects = app.add_subcommand("effects", "Compute effect sizes (one contrast per pair of arms) and check the data");
+  add_input_options(*effects, effects_in);
+  effects->add_option("--measure", effects_args.measure, "MD, SMD, GLASS, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
+  effects->add_option("--outcome", effects_args.outcome, "Only this outcome (default: all)");
+  auto* json_flag = effects->add_flag("--json", effects_args.json, "Write JSON");
+  effects->add_flag("--csv", effects_args.csv, "Write CSV")->excludes(json_flag);
+  effects->add_option("-o,--output", effects_args.output, "Write to this file instead of standard output");
+  effects->add_option("--cc", effects_args.cc, "Continuity correction added to zero cells (default 0.5)")
+      ->check(CLI::Range(0.0, 1e6));
+  effects->add_option("--cc-where", effects_args.cc_where, "only0 (default), all, if0all, none")
+      ->check(CLI::IsMember({"only0", "all", "if0all", "none"}));
+  effects->add_option("--cc-method", effects_args.cc_method, "constant (default), treatment-arm, empirical")
+      ->check(CLI::IsMember({"constant", "treatment-arm", "empirical"}));
+  effects->add_flag("--include-all-zero", effects_args.include_all_zero,
+                    "Keep studies with no events (or only events) in every arm for OR/RR");
+  effects->add_option("--smd-correction", effects_args.smd,
+                      "exact (Hedges' g, meta's gamma form; default), approx (metafor), none (Cohen's d)")
+      ->check(CLI::IsMember({"exact", "approx", "none"}));
+  effects->add_flag("--smd-pairwise", effects_args.smd_pairwise,
+                    "Multi-arm SMD: each pair on its own instead of netmeta's pooled-SD convention");
+
+  InputArgs check_in;
+  bool check_json = false;
+  auto* check = app.add_subcommand("check", "Read and validate a data file; print diagnostics and a summary");
+  add_input_options(*check, check_in);
+  check->add_flag("--json", check_json, "Write the diagnostics and summary as JSON");
+
+  InputArgs convert_in;
+  std::string convert_out;
+  auto* convert = app.add_subcommand("convert", "Write a data file in evident's JSON format");
+  add_input_options(*convert, convert_in);
+  convert->add_option("-o,--output", convert_out, "Output file (default: standard output)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (effects->parsed()) return run_effects(effects_in, effects_args);
+  if (check->parsed()) return run_check(check_in, check_json);
+  if (convert->parsed()) return run_convert(convert_in, convert_out);
+  return kExitUsage;
 }

@@ -1,0 +1,219 @@
+#include "cli_output.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "evident/core/diagnostic_json.hpp"
+#include "evident/core/version.hpp"
+#include "evident/data/json_io.hpp"
+#include "evident/effects/effects_json.hpp"
+
+namespace evident_cli {
+
+namespace {
+
+std::string plural(std::size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+/// Shortest text that reads back to the same double (CSV output keeps full precision).
+std::string num(double v) { return fmt::format("{}", v); }
+
+std::string opt_num(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
+
+/// CSV field, quoted when needed.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string pair_text(const std::optional<double>& a, const std::optional<double>& b) {
+  auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : std::string("-"); };
+  return f(a) + "/" + f(b);
+}
+
+std::string inputs_text(const evident::EffectContrast& c) {
+  std::string s;
+  auto add = [&s](const std::string& part) {
+    if (!s.empty()) s += ", ";
+    s += part;
+  };
+  if (c.events1 || c.events2) add("events " + pair_text(c.events1, c.events2));
+  if (c.time1 || c.time2) add("time " + pair_text(c.time1, c.time2));
+  if (c.n1 || c.n2) add("n " + pair_text(c.n1, c.n2));
+  if (c.mean1 || c.mean2) add("mean " + pair_text(c.mean1, c.mean2));
+  if (c.sd1 || c.sd2) add("sd " + pair_text(c.sd1, c.sd2));
+  if (c.incr1 > 0 || c.incr2 > 0) add(fmt::format("incr {:g}/{:g}", c.incr1, c.incr2));
+  return s;
+}
+
+std::size_t count_studies(const evident::EffectSet& set) {
+  std::set<std::size_t> ids;
+  for (const auto& c : set.contrasts) ids.insert(c.study_index);
+  return ids.size();
+}
+
+}  // namespace
+
+void print_diagnostics(std::ostream& os, const evident::Diagnostics& ds) {
+  for (const auto& d : ds.items()) os << evident::format_diagnostic(d) << "\n";
+}
+
+void print_error_summary(std::ostream& os, const evident::Diagnostics& ds) {
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : ds.items()) {
+    if (d.severity == evident::Severity::error) ++errors;
+    if (d.severity == evident::Severity::warning) ++warnings;
+  }
+  os << "evident: " << plural(errors, "error") << ", " << plural(warnings, "warning")
+     << "; nothing was computed (fix the errors above and run again)\n";
+}
+
+void write_effects_text(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets) {
+  const auto& data = read.dataset;
+  os << fmt::format("evident {} - effect sizes\n", evident::kVersion);
+  os << fmt::format("File: {} ({}), {}, {}\n", data.source_file, data.format, plural(data.studies.size(), "study"),
+                    plural(data.outcomes.size(), "outcome"));
+  for (const auto& set : sets) {
+    const evident::Outcome* outcome = data.find_outcome(set.outcome);
+    os << "\n"
+       << fmt::format("Outcome '{}' ({}), measure {}{}: {} from {}\n", set.outcome,
+                      outcome ? evident::to_string(outcome->type) : "?", evident::to_string(set.measure),
+                      evident::is_ratio(set.measure) ? " (log scale)" : "", plural(set.contrasts.size(), "contrast"),
+                      plural(count_studies(set), "study"));
+    std::size_t w_study = 5, w_t1 = 6, w_t2 = 6;
+    for (const auto& c : set.contrasts) {
+      w_study = std::max(w_study, c.study.size());
+      w_t1 = std::max(w_t1, c.treat1.size());
+      w_t2 = std::max(w_t2, c.treat2.size());
+    }
+    w_study = std::min<std::size_t>(w_study, 40);
+    os << fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:>10}  {:>9}  {}\n", "study", w_study, "treat1", w_t1, "treat2", w_t2,
+                      "TE", "seTE", "inputs");
+    for (const auto& c : set.contrasts) {
+      os << fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:>10.4f}  {:>9.4f}  {}\n", c.study, w_study, c.treat1, w_t1,
+                        c.treat2, w_t2, c.te, c.se, inputs_text(c));
+      for (const auto& note : c.notes) os << "      note: " << note << "\n";
+    }
+    if (!set.excluded.empty()) {
+      os << fmt::format("  Excluded ({}):\n", set.excluded.size());
+      for (const auto& e : set.excluded)
+        os << "    " << e.study << (e.treatment.empty() ? "" : " / " + e.treatment) << ": " << e.reason << "\n";
+    }
+  }
+  if (!data.excluded.empty()) {
+    os << "\n" << fmt::format("Excluded while reading ({}):\n", data.excluded.size());
+    for (const auto& e : data.excluded)
+      os << "  " << (e.outcome.empty() ? "" : e.outcome + ": ") << e.study
+         << (e.treatment.empty() ? "" : " / " + e.treatment) << ": " << e.reason << "\n";
+  }
+  std::size_t warnings = 0;
+  for (const auto& d : read.diagnostics.items()) warnings += d.severity == evident::Severity::warning ? 1 : 0;
+  for (const auto& s : sets)
+    for (const auto& d : s.diagnostics.items()) warnings += d.severity == evident::Severity::warning ? 1 : 0;
+  os << "\n" << fmt::format("Data checks: no errors, {} (listed on standard error)\n", plural(warnings, "warning"));
+}
+
+void write_effects_csv(std::ostream& os, const std::vector<evident::EffectSet>& sets) {
+  os << "outcome,measure,study,treat1,treat2,TE,seTE,n1,n2,event1,event2,mean1,mean2,sd1,sd2,time1,time2,incr1,incr2,"
+        "notes\n";
+  for (const auto& set : sets) {
+    for (const auto& c : set.contrasts) {
+      std::string notes;
+      for (const auto& n : c.notes) notes += (notes.empty() ? "" : "; ") + n;
+      os << csv_field(set.outcome) << ',' << evident::to_string(set.measure) << ',' << csv_field(c.study) << ','
+         << csv_field(c.treat1) << ',' << csv_field(c.treat2) << ',' << num(c.te) << ',' << num(c.se) << ','
+         << opt_num(c.n1) << ',' << opt_num(c.n2) << ',' << opt_num(c.events1) << ',' << opt_num(c.events2) << ','
+         << opt_num(c.mean1) << ',' << opt_num(c.mean2) << ',' << opt_num(c.sd1) << ',' << opt_num(c.sd2) << ','
+         << opt_num(c.time1) << ',' << opt_num(c.time2) << ',' << num(c.incr1) << ',' << num(c.incr2) << ','
+         << csv_field(notes) << "\n";
+    }
+  }
+}
+
+namespace {
+nlohmann::json exclusions_json(const std::vector<evident::Exclusion>& ex) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& e : ex)
+    arr.push_back({{"outcome", e.outcome},
+                   {"study", e.study},
+                   {"treatment", e.treatment},
+                   {"reason", e.reason},
+                   {"file", e.source.file},
+                   {"line", e.source.line}});
+  return arr;
+}
+}  // namespace
+
+void write_effects_json(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets) {
+  nlohmann::json j;
+  j["evident_version"] = evident::kVersion;
+  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  j["diagnostics"] = evident::to_json(read.diagnostics);
+  j["excluded"] = exclusions_json(read.dataset.excluded);
+  nlohmann::json outs = nlohmann::json::array();
+  for (const auto& s : sets) outs.push_back(evident::to_json(s));
+  j["outcomes"] = outs;
+  os << j.dump(2) << "\n";
+}
+
+void write_dataset_summary(std::ostream& os, const evident::ReadResult& read) {
+  const auto& data = read.dataset;
+  os << fmt::format("File: {} ({}), {}, {}\n", data.source_file, data.format.empty() ? "unknown format" : data.format,
+                    plural(data.studies.size(), "study"), plural(data.outcomes.size(), "outcome"));
+  for (const auto& o : data.outcomes) {
+    std::size_t arms = 0, contrasts = 0, multi = 0;
+    std::set<std::string> treatments;
+    for (const auto& sd : o.data) {
+      arms += sd.arms.size();
+      contrasts += sd.contrasts.size();
+      if (sd.arms.size() > 2) ++multi;
+      for (const auto& a : sd.arms) treatments.insert(a.treatment);
+      for (const auto& c : sd.contrasts) {
+        treatments.insert(c.treat1);
+        treatments.insert(c.treat2);
+      }
+    }
+    os << fmt::format("  outcome '{}' ({}{}): {}, {}, {}", o.name, evident::to_string(o.type),
+                      o.time_point ? ", " + *o.time_point : std::string(), plural(o.data.size(), "study"),
+                      plural(treatments.size(), "treatment"),
+                      arms > 0 ? plural(arms, "arm") : plural(contrasts, "contrast"));
+    if (multi > 0) os << fmt::format(", {} multi-arm", multi);
+    os << "\n";
+  }
+  if (!data.excluded.empty()) {
+    os << fmt::format("Excluded ({}):\n", data.excluded.size());
+    for (const auto& e : data.excluded)
+      os << "  " << (e.outcome.empty() ? "" : e.outcome + ": ") << e.study
+         << (e.treatment.empty() ? "" : " / " + e.treatment) << ": " << e.reason << "\n";
+  }
+  os << fmt::format("Data checks: {}, {}\n", plural(read.diagnostics.error_count(), "error"),
+                    plural(static_cast<std::size_t>(std::count_if(
+                               read.diagnostics.items().begin(), read.diagnostics.items().end(),
+                               [](const evident::Diagnostic& d) { return d.severity == evident::Severity::warning; })),
+                           "warning"));
+}
+
+void write_check_json(std::ostream& os, const evident::ReadResult& read) {
+  nlohmann::json j;
+  j["evident_version"] = evident::kVersion;
+  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  j["ok"] = read.ok();
+  j["diagnostics"] = evident::to_json(read.diagnostics);
+  j["excluded"] = exclusions_json(read.dataset.excluded);
+  j["dataset"] = evident::to_json(read.dataset);
+  os << j.dump(2) << "\n";
+}
+
+}  // namespace evident_cli

@@ -1,1 +1,0 @@
-// Placeholder translation unit for an area whose sources are not written yet.
