@@ -67,7 +67,7 @@ struct Study {
 /// checks can point at the exact cell.
 struct ArmColumns {
   int treatment = 0, n = 0, events = 0, mean = 0, sd = 0, time = 0;
-  int median = 0, q1 = 0, q3 = 0, min = 0, max = 0, se = 0;
+  int median = 0, q1 = 0, q3 = 0, min = 0, max = 0, se = 0, sd_baseline = 0;
 };
 
 /// One treatment group of a study for one outcome. Only the fields the source gave are set.
@@ -81,6 +81,7 @@ struct Arm {
   // Summaries some reports give instead of mean and SD (converted by effects/conversions).
   std::optional<double> median, q1, q3, min, max;
   std::optional<double> se;      ///< standard error of the arm mean
+  std::optional<double> sd_baseline;  ///< SD at baseline (used to impute a missing follow-up SD)
   SourceLocation source;         ///< the row (line) the arm came from; column = first cell
   ArmColumns columns;
 };

@@ -36,18 +36,33 @@ enum class Measure {
   // contrast-level data
   HR,   ///< log hazard ratio (time-to-event contrasts)
   GEN,  ///< generic contrast on the scale it is given
+  // single-group binary data (one arm: events / n), as metafor::escalc; one estimate per arm
+  PR,   ///< raw proportion
+  PLN,  ///< log proportion
+  PLO,  ///< logit of the proportion (log odds)
+  PAS,  ///< arcsine square root transformed proportion
 };
 
 const char* to_string(Measure m);
 std::optional<Measure> parse_measure(const std::string& s);
 /// True for OR, RR, ROM, IRR, HR: estimates are analysed on the log scale.
 bool is_ratio(Measure m);
+/// True for PR, PLN, PLO, PAS: one estimate per arm (EffectContrast::treat2 is empty).
+bool is_single_group(Measure m);
 
 /// Small-sample correction of the SMD.
+/// Every Hedges variant multiplies Cohen's d by J(m), m = n1 + n2 - 2 (m = n2 - 1 for GLASS).
 enum class SmdCorrection {
-  hedges_exact,   ///< J = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m = n1+n2-2 (meta's default)
-  hedges_approx,  ///< J = 1 - 3/(4m - 1) (metafor's escalc "SMD")
-  none,           ///< Cohen's d (no correction)
+  /// J = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)); var = 1/n1 + 1/n2 + g^2 (1 - (m-2)/(m J^2)).
+  /// meta::metacont's default (exact.smd = TRUE) = metafor::escalc "SMD" with vtype = "UB".
+  hedges_exact,
+  /// J = 1 - 3/(4m - 1); var = 1/n1 + 1/n2 + g^2 / (2 (n1 + n2 - 3.94)) (meta::metacont with
+  /// exact.smd = FALSE, RevMan 5). Note: metafor 3.8 uses the exact J (see hedges_exact_ls).
+  hedges_approx,
+  none,  ///< Cohen's d (no correction); var = 1/n1 + 1/n2 + d^2 / (2 (n1 + n2))
+  /// The exact J with the large-sample variance 1/n1 + 1/n2 + g^2 / (2 (n1 + n2)): metafor::escalc
+  /// "SMD" with its default vtype = "LS".
+  hedges_exact_ls,
 };
 
 /// Where a continuity correction is added for binary (and rate) data.
@@ -65,16 +80,31 @@ enum class ContinuityMethod {
   empirical,      ///< Sweeting 2004 empirical correction from the pooled odds ratio of the other studies
 };
 
+/// How the continuity correction enters the risk ratio, the risk difference and the incidence
+/// rate difference, where R's meta and metafor differ (OR, IRR and all other cases agree).
+enum class CorrectionConvention {
+  /// meta::metabin / metainc and netmeta::pairwise(): RR = ((a+k)/(n1+k)) / ((c+k)/(n2+k)) with the
+  /// Hartung & Knapp (2001) variance; RD and IRD estimates from the uncorrected counts, the
+  /// correction entering their standard errors only.
+  meta,
+  /// metafor::escalc (= meta's RR.Cochrane = TRUE for the RR): the corrected 2x2 table is used
+  /// for estimate and variance alike (RR = ((a+k)/(n1+2k)) / ((c+k)/(n2+2k))).
+  metafor,
+};
+
 struct ContinuityCorrection {
   double value = 0.5;
   ContinuityWhere where = ContinuityWhere::only_zero;
   ContinuityMethod method = ContinuityMethod::constant;
+  CorrectionConvention convention = CorrectionConvention::meta;
 };
 
 struct EffectOptions {
   Measure measure = Measure::MD;
   ContinuityCorrection correction;
   /// Keep studies with zero events (or all events) in every arm for ratio measures (R: allstudies).
+  /// As meta::metabin: OR drops pairs with no events or only events in both arms, RR only those
+  /// with no events in both arms; RD keeps both; IRR keeps them (meta::metainc, metafor::escalc).
   bool include_all_zero = false;
   SmdCorrection smd_correction = SmdCorrection::hedges_exact;
   /// Multi-arm SMD: netmeta's pairwise() uses Cohen's d (no small-sample correction) with the
@@ -104,6 +134,14 @@ struct EffectSet {
   std::vector<Exclusion> excluded;
   Diagnostics diagnostics;
 };
+
+/// Names used in JSON and messages: "hedges_exact", "hedges_approx", "none", "hedges_exact_ls";
+/// "only0", "all", "if0all", "none" (R's method.incr / to); "constant", "treatment_arm",
+/// "empirical"; "meta", "metafor".
+const char* to_string(SmdCorrection c);
+const char* to_string(ContinuityWhere w);
+const char* to_string(ContinuityMethod m);
+const char* to_string(CorrectionConvention c);
 
 /// Effect sizes of one outcome of `data`.
 EffectSet compute_effects(const Dataset& data, const Outcome& outcome, const EffectOptions& options);
