@@ -8,6 +8,7 @@
 // studies that report nothing for an outcome, and (6) run the shared validation with the column
 // names at hand. Every problem becomes a Diagnostic; nothing is dropped silently.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -136,7 +137,7 @@ struct OutcomeSpec {
 
 struct OutcomeState {
   std::size_t spec = 0;
-  std::unordered_map<std::size_t, std::size_t> data_of_study;
+  std::vector<std::size_t> data_of_study;  // per study index: its StudyData, or npos
   std::vector<int> reported;  // per StudyData: number of reported arms / contrasts
 };
 
@@ -203,6 +204,8 @@ class CsvReader {
   std::vector<char> varying_reported_;          // per study-level column
   std::vector<csv::ContrastColumns> contrast_columns_;  // per outcome index
   bool multi_outcome_ = false;
+  std::string default_outcome_name_;
+  std::vector<std::size_t> fixed_outcome_;  // per spec, when there is no outcome / time point column
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -317,10 +320,13 @@ std::vector<std::string> CsvReader::header_names() const {
   return out;
 }
 
-/// A column the user may want to map: the first one not understood.
+/// A column the user may want to map: the first one not understood, else the stem of numbered
+/// columns read as risk-of-bias domains ("d" of d1, d2, d3 in netmeta's dietaryfat).
 std::string CsvReader::suggest_column() const {
   for (const Column& c : cols_)
     if (c.unknown) return c.name;
+  for (const Column& c : cols_)
+    if (c.field == Field::rob_domain && c.name.size() == 2) return c.name.substr(0, 1);
   return "COLUMN";
 }
 
@@ -584,7 +590,8 @@ bool CsvReader::build_specs() {
     }
   }
 
-  const std::string default_name = options_.outcome_name.empty() ? file_stem(file_) : options_.outcome_name;
+  default_outcome_name_ = options_.outcome_name.empty() ? file_stem(file_) : options_.outcome_name;
+  const std::string& default_name = default_outcome_name_;
   for (const std::string& tag : tags) {
     OutcomeSpec s;
     s.tag = tag;
@@ -714,6 +721,12 @@ bool CsvReader::build_specs() {
 std::optional<double> CsvReader::number(const csv::Row& row, int col, const std::string& study, bool& bad) {
   if (col < 0) return std::nullopt;
   const std::string_view s = cell(row, col);
+  if (s.empty()) return std::nullopt;
+  if (!table_.decimal_comma && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-')) {  // fast path: a plain number
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+    if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(v)) return v;
+  }
   if (csv::is_missing(s)) return std::nullopt;
   if (auto v = csv::parse_number(s, table_.decimal_comma)) return v;
   const std::string& name = cols_[static_cast<std::size_t>(col)].name;
@@ -733,6 +746,7 @@ void CsvReader::exclude_row(const csv::Row& row, const std::string& study, const
 }
 
 std::size_t CsvReader::study_for(const std::string& label, const csv::Row& row) {
+  if (study_index_.empty()) study_index_.reserve(table_.rows.size());
   auto [it, inserted] = study_index_.emplace(label, data_.studies.size());
   if (inserted) {
     Study s;
@@ -823,8 +837,10 @@ void CsvReader::set_study_fields(std::size_t index, const csv::Row& row, bool fi
 }
 
 std::size_t CsvReader::outcome_for(std::size_t spec, const csv::Row& row) {
+  const bool fixed = outcome_col_ < 0 && time_point_col_ < 0;
+  if (fixed && spec < fixed_outcome_.size() && fixed_outcome_[spec] != Dataset::npos) return fixed_outcome_[spec];
   const OutcomeSpec& s = specs_[spec];
-  std::string name = s.tag.empty() ? (options_.outcome_name.empty() ? file_stem(file_) : options_.outcome_name) : s.tag;
+  std::string name = s.tag.empty() ? default_outcome_name_ : s.tag;
   std::string time_point;
   if (outcome_col_ >= 0) {
     const std::string value(cell(row, outcome_col_));
@@ -848,19 +864,26 @@ std::size_t CsvReader::outcome_for(std::size_t spec, const csv::Row& row) {
           c.ci_upper + 1, c.p_value + 1, c.n1 + 1, c.n2 + 1, c.events1 + 1, c.events2 + 1};
     contrast_columns_.push_back(cc);
   }
+  if (fixed) {
+    if (fixed_outcome_.size() <= spec) fixed_outcome_.resize(spec + 1, Dataset::npos);
+    fixed_outcome_[spec] = it->second;
+  }
   return it->second;
 }
 
 std::size_t CsvReader::data_for(std::size_t outcome, std::size_t study) {
   OutcomeState& st = states_[outcome];
-  auto [it, inserted] = st.data_of_study.emplace(study, data_.outcomes[outcome].data.size());
-  if (inserted) {
+  if (st.data_of_study.size() <= study) st.data_of_study.resize(data_.studies.size(), Dataset::npos);
+  std::size_t& index = st.data_of_study[study];
+  if (index == Dataset::npos) {
+    index = data_.outcomes[outcome].data.size();
     StudyData sd;
     sd.study = study;
+    if (layout_ == Layout::wide_arm) sd.arms.reserve(specs_[st.spec].arms.size());
     data_.outcomes[outcome].data.push_back(std::move(sd));
     st.reported.push_back(0);
   }
-  return it->second;
+  return index;
 }
 
 void CsvReader::read_arm(const csv::Row& row, std::size_t outcome, std::size_t study, const ArmSpec& a,
@@ -982,17 +1005,28 @@ std::vector<std::string> CsvReader::one_row_labels() {
                 "add a column 'study' to name the studies");
     return labels;
   }
-  std::unordered_map<std::string, std::vector<std::size_t>> groups;
-  std::vector<std::string> order;
+  // Rows sharing a label (within one value of the outcome column): a hash map of views into
+  // `labels` (or `keys`), first row -> index of its group.
+  std::vector<std::string> keys;  // label + outcome, only when there is an outcome column
+  if (outcome_col_ >= 0) keys.resize(rows);
+  std::unordered_map<std::string_view, std::size_t> first_row;
+  first_row.reserve(rows);
+  std::vector<std::vector<std::size_t>> groups;  // rows of each duplicated label, in file order
+  std::unordered_map<std::size_t, std::size_t> group_of;  // first row -> group
   for (std::size_t r = 1; r < rows; ++r) {
     labels[r] = std::string(cell(table_.rows[r], study_col_));
     if (labels[r].empty() || csv::is_missing(labels[r])) continue;
-    if (layout_ == Layout::contrast) continue;
-    std::string key = labels[r];
-    if (outcome_col_ >= 0) key = std::string(cell(table_.rows[r], outcome_col_)) + '\x1f' + key;
-    auto& g = groups[key];
-    if (g.size() == 1) order.push_back(key);
-    g.push_back(r);
+    std::string_view key = labels[r];
+    if (outcome_col_ >= 0) {
+      keys[r] = labels[r] + '\x1f';
+      keys[r] += cell(table_.rows[r], outcome_col_);
+      key = keys[r];
+    }
+    auto [it, inserted] = first_row.emplace(key, r);
+    if (inserted) continue;
+    auto [g, added] = group_of.emplace(it->second, groups.size());
+    if (added) groups.push_back({it->second});
+    groups[g->second].push_back(r);
   }
   // candidates for telling duplicates apart: year, then other study-like columns, then the line
   int year_col = -1;
@@ -1003,8 +1037,7 @@ std::vector<std::string> CsvReader::one_row_labels() {
         c.demoted_reason.rfind("the study label", 0) == 0)
       id_cols.push_back(c.index);
   }
-  for (const std::string& key : order) {
-    const std::vector<std::size_t>& g = groups[key];
+  for (const std::vector<std::size_t>& g : groups) {
     const std::string base = labels[g[0]];
     auto distinct = [&](int col) {
       if (col < 0) return false;
@@ -1020,7 +1053,7 @@ std::vector<std::string> CsvReader::one_row_labels() {
     for (std::size_t i = 0; by < 0 && i < id_cols.size(); ++i)
       if (distinct(id_cols[i])) by = id_cols[i];
     std::string lines, renamed;
-    for (std::size_t i = 0; i < g.size(); ++i) {
+    for (std::size_t i = 0; i < g.size(); ++i) {  // NOLINT(modernize-loop-convert)
       const csv::Row& row = table_.rows[g[i]];
       const std::string suffix = by >= 0 ? std::string(cell(row, by)) : "line " + std::to_string(row.line);
       labels[g[i]] = base + " (" + suffix + ")";

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -38,6 +39,14 @@ std::size_t first_invalid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
+    if (i + 8 <= n) {  // ASCII fast path, eight bytes at a time
+      std::uint64_t word = 0;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -151,7 +160,7 @@ namespace {
 char guess_separator(std::string_view text) {
   std::size_t commas = 0, semicolons = 0, tabs = 0;
   bool quoted = false;
-  for (const char c : text) {
+  for (const char c : text.substr(0, std::min(text.size(), kMaxRowBytes))) {
     if (c == '"') {
       quoted = !quoted;
     } else if (!quoted) {
@@ -180,9 +189,13 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
   int line = 1;
 
   auto skip_to_line_end = [&](std::size_t from) {
-    std::size_t k = from;
-    while (k < n && text[k] != '\n' && text[k] != '\r') ++k;
-    return k;
+    if (from >= n) return n;
+    const char* p = text.data() + from;
+    const std::size_t len = n - from;
+    const void* lf = std::memchr(p, '\n', len);
+    const std::size_t until = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - p) : len;
+    const void* cr = std::memchr(p, '\r', until);
+    return from + (cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - p) : until);
   };
 
   while (i < n) {
@@ -237,7 +250,8 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
         i = k;
       } else {
         std::size_t k = i;
-        while (k < n && text[k] != sep && text[k] != '\n' && text[k] != '\r') ++k;
+        const std::size_t limit = std::min(n, row_start + kMaxRowBytes + 1);
+        while (k < limit && text[k] != sep && text[k] != '\n' && text[k] != '\r') ++k;
         cell = text.substr(i, k - i);
         i = k;
       }
@@ -294,13 +308,6 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
     t.rows.push_back({row_line, first, count});
   }
   return t;
-}
-
-std::string_view trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return s.substr(b, e - b);
 }
 
 std::string to_lower(std::string_view s) {

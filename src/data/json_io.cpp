@@ -82,9 +82,13 @@ std::string member_path(const std::string& parent, const std::string& key) {
   return parent + "[" + json(key).dump(-1, ' ', false, json::error_handler_t::replace) + "]";
 }
 
-std::string index_path(const std::string& parent, std::size_t i) { return parent + "[" + std::to_string(i) + "]"; }
+std::string index_path(const std::string& parent, std::size_t i) {
+  return parent + "[" + std::to_string(i) + "]";
+}
 
-std::string shown(const std::string& path) { return path.empty() ? "the top level" : path; }
+std::string shown(const std::string& path) {
+  return path.empty() ? "the top level" : path;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Parsing with positions
@@ -320,9 +324,8 @@ std::string article_type(const json& v) {
 }
 
 std::optional<Direction> parse_direction(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-    return c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(c));
-  });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(c)); });
   if (s == "small-values-desirable" || s == "lower-is-better") return Direction::small_values_desirable;
   if (s == "large-values-desirable" || s == "higher-is-better") return Direction::large_values_desirable;
   if (s == "unspecified" || s.empty()) return Direction::unspecified;
@@ -341,8 +344,7 @@ class DatasetReader {
   void read() {
     const json& root = p_.root;
     if (!root.is_object()) {
-      diags_.error("json-not-dataset", at(""),
-                   "the top-level JSON value must be an object, not " + article_type(root),
+      diags_.error("json-not-dataset", at(""), "the top-level JSON value must be an object, not " + article_type(root),
                    "an evident dataset looks like {\"evident_dataset\": 1, \"studies\": [...], \"outcomes\": [...]}");
       return;
     }
@@ -415,12 +417,11 @@ class DatasetReader {
 
   void type_error(const std::string& path, const json& got, const std::string& expected, const std::string& study) {
     std::string hint;
-    if (got.is_string() && expected.find("number") != std::string::npos &&
-        parse_full_number(got.get<std::string>()))
+    if (got.is_string() && expected.find("number") != std::string::npos && parse_full_number(got.get<std::string>()))
       hint = "write numbers without quotes";
-    auto& d = diags_.error("json-type", at(path),
-                           shown(path) + " must be " + expected + ", not " + article_type(got) + " (" + preview(got) + ")",
-                           hint);
+    auto& d = diags_.error(
+        "json-type", at(path),
+        shown(path) + " must be " + expected + ", not " + article_type(got) + " (" + preview(got) + ")", hint);
     d.study = study;
     d.field = last_key(path);
   }
@@ -525,9 +526,9 @@ class DatasetReader {
     if (!s) return std::nullopt;
     const auto j = parse_judgement(*s);
     if (!j) {
-      auto& d = diags_.error("json-bad-value", at(member_path(path, key)),
-                             member_path(path, key) + " must be \"low\", \"some concerns\" or \"high\", not \"" + *s +
-                                 "\"");
+      auto& d =
+          diags_.error("json-bad-value", at(member_path(path, key)),
+                       member_path(path, key) + " must be \"low\", \"some concerns\" or \"high\", not \"" + *s + "\"");
       d.study = study;
       d.field = key;
     }
@@ -548,10 +549,10 @@ class DatasetReader {
     }
     if (const auto it = study_index_.find(*label); it != study_index_.end()) {
       const SourceLocation first = ds_.studies[it->second].source;
-      auto& d = diags_.error("json-duplicate-study", at(path),
-                             "study \"" + *label + "\" is listed twice (first at line " + std::to_string(first.line) +
-                                 ")",
-                             "give every study a unique label");
+      auto& d =
+          diags_.error("json-duplicate-study", at(path),
+                       "study \"" + *label + "\" is listed twice (first at line " + std::to_string(first.line) + ")",
+                       "give every study a unique label");
       d.study = *label;
       return;
     }
@@ -632,9 +633,9 @@ class DatasetReader {
       if (const auto t = parse_outcome_type(*type)) {
         o.type = *t;
       } else {
-        auto& d = diags_.error(
-            "json-bad-value", at(member_path(path, "type")), "unknown outcome type \"" + *type + "\"",
-            "use \"binary\", \"continuous\", \"contrast\", \"time-to-event\" or \"rate\"");
+        auto& d =
+            diags_.error("json-bad-value", at(member_path(path, "type")), "unknown outcome type \"" + *type + "\"",
+                         "use \"binary\", \"continuous\", \"contrast\", \"time-to-event\" or \"rate\"");
         d.field = "type";
       }
     }
@@ -642,9 +643,9 @@ class DatasetReader {
       if (const auto d = parse_direction(*dir)) {
         o.direction = *d;
       } else {
-        auto& diag = diags_.error(
-            "json-bad-value", at(member_path(path, "direction")), "unknown direction \"" + *dir + "\"",
-            "use \"small-values-desirable\", \"large-values-desirable\" or \"unspecified\"");
+        auto& diag =
+            diags_.error("json-bad-value", at(member_path(path, "direction")), "unknown direction \"" + *dir + "\"",
+                         "use \"small-values-desirable\", \"large-values-desirable\" or \"unspecified\"");
         diag.field = "direction";
       }
     }
@@ -680,18 +681,25 @@ class DatasetReader {
     const std::string lbl = label.value_or("");
     check_keys(obj, path, {"study", "arms", "contrasts"}, lbl);
     if (!label) return;
+    if (label->empty()) {
+      auto& d = diags_.error("json-bad-value", at(member_path(path, "study")), "study label is empty");
+      d.field = "study";
+      return;
+    }
     const bool has_arms = obj.contains("arms") && !obj["arms"].is_null();
     const bool has_contrasts = obj.contains("contrasts") && !obj["contrasts"].is_null();
     if (has_arms && has_contrasts) {
-      auto& d = diags_.error("json-arms-and-contrasts", at(path),
-                             "study \"" + lbl + "\" in outcome \"" + o.name + "\" gives both \"arms\" and \"contrasts\"",
-                             "give arm-level data or contrasts for a study, not both");
+      auto& d =
+          diags_.error("json-arms-and-contrasts", at(path),
+                       "study \"" + lbl + "\" in outcome \"" + o.name + "\" gives both \"arms\" and \"contrasts\"",
+                       "give arm-level data or contrasts for a study, not both");
       d.study = lbl;
       return;
     }
     if (!has_arms && !has_contrasts) {
-      auto& d = diags_.error("json-no-arms", at(path),
-                             "study \"" + lbl + "\" in outcome \"" + o.name + "\" has neither \"arms\" nor \"contrasts\"");
+      auto& d =
+          diags_.error("json-no-arms", at(path),
+                       "study \"" + lbl + "\" in outcome \"" + o.name + "\" has neither \"arms\" nor \"contrasts\"");
       d.study = lbl;
       return;
     }
@@ -715,9 +723,10 @@ class DatasetReader {
   }
 
   void read_arm(const json& obj, const std::string& path, const std::string& study, StudyData& sd) {
-    check_keys(obj, path,
-               {"treatment", "n", "events", "mean", "sd", "time", "median", "q1", "q3", "min", "max", "se", "sd_baseline"},
-               study);
+    check_keys(
+        obj, path,
+        {"treatment", "n", "events", "mean", "sd", "time", "median", "q1", "q3", "min", "max", "se", "sd_baseline"},
+        study);
     const auto treatment = string_field(obj, path, "treatment", true, study);
     if (!treatment) return;
     Arm a;
@@ -758,17 +767,17 @@ class DatasetReader {
       if (*level > 0.0 && *level < 1.0) {
         c.ci_level = *level;
       } else {
-        auto& d = diags_.error("json-bad-value", at(member_path(path, "ci_level")),
-                               member_path(path, "ci_level") + " must lie between 0 and 1, got " +
-                                   preview(obj["ci_level"]),
-                               *level > 1.0 && *level < 100.0 ? "give the level as a fraction, e.g. 0.95"
-                                                              : std::string());
+        auto& d =
+            diags_.error("json-bad-value", at(member_path(path, "ci_level")),
+                         member_path(path, "ci_level") + " must lie between 0 and 1, got " + preview(obj["ci_level"]),
+                         *level > 1.0 && *level < 100.0 ? "give the level as a fraction, e.g. 0.95" : std::string());
         d.study = study;
         d.field = "ci_level";
       }
     }
     c.p_value = number_field(obj, path, "p_value", study);
-    if (const json* ls = member(obj, path, "log_scale", json::value_t::boolean, false, study)) c.log_scale = ls->get<bool>();
+    if (const json* ls = member(obj, path, "log_scale", json::value_t::boolean, false, study))
+      c.log_scale = ls->get<bool>();
     c.n1 = number_field(obj, path, "n1", study);
     c.n2 = number_field(obj, path, "n2", study);
     c.events1 = number_field(obj, path, "events1", study);
@@ -930,7 +939,9 @@ J build(const Dataset& d) {
 
 }  // namespace
 
-nlohmann::json to_json(const Dataset& data) { return build<nlohmann::json>(data); }
+nlohmann::json to_json(const Dataset& data) {
+  return build<nlohmann::json>(data);
+}
 
 std::string write_json(const Dataset& data, int indent) {
   return build<nlohmann::ordered_json>(data).dump(indent < 0 ? -1 : indent, ' ', false,
@@ -950,8 +961,7 @@ ReadResult read_json(std::string_view text, const std::string& filename, const R
     const CountingIterator first(base, base, &consumed);
     const CountingIterator last(base + text.size(), base, nullptr);
     if (!json::sax_parse(first, last, &builder)) {
-      if (!r.diagnostics.has_errors())
-        r.diagnostics.error("json-syntax", {filename, 0, 0}, "malformed JSON");
+      if (!r.diagnostics.has_errors()) r.diagnostics.error("json-syntax", {filename, 0, 0}, "malformed JSON");
       return r;
     }
     DatasetReader reader(parsed, lines, filename, r.diagnostics, r.dataset);

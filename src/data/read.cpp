@@ -1,19 +1,16 @@
 // evident: read_file / read_text - format detection and dispatch (see evident/data/read.hpp).
 //
-// read_csv() validates what it reads itself (it can name columns in its messages); the JSON and
-// RevMan 5 results are validated here, with validate_dataset(), so that every format gets the
-// same checks. Identical diagnostics (should a reader also validate) are reported once.
+// Every format reader runs the shared checks (validate_dataset) on what it read, so read_text only
+// chooses the reader.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unordered_set>
 
 #include "evident/data/csv.hpp"
 #include "evident/data/read.hpp"
-#include "evident/data/validate.hpp"
 
 namespace evident {
 
@@ -40,34 +37,15 @@ InputFormat detect(std::string_view text, const std::string& filename) {
   return InputFormat::csv;
 }
 
-void drop_repeated_diagnostics(Diagnostics& diags) {
-  std::unordered_set<std::string> seen;
-  auto& items = diags.items();
-  std::vector<Diagnostic> kept;
-  kept.reserve(items.size());
-  for (Diagnostic& d : items) {
-    const std::string key = d.code + '\x1f' + format_diagnostic(d) + '\x1f' + d.study + '\x1f' + d.field;
-    if (seen.insert(key).second) kept.push_back(std::move(d));
-  }
-  items = std::move(kept);
-}
-
 }  // namespace
 
 ReadResult read_text(std::string_view text, const std::string& filename, const ReadOptions& options) {
   const InputFormat format = options.format == InputFormat::auto_detect ? detect(text, filename) : options.format;
   switch (format) {
     case InputFormat::json:
-    case InputFormat::revman5: {
-      ReadResult r = format == InputFormat::json ? read_json(text, filename, options)
-                                                 : read_revman5(text, filename, options);
-      if (!r.diagnostics.has_errors() || !r.dataset.outcomes.empty()) {
-        if (r.dataset.source_file.empty()) r.dataset.source_file = filename;
-        validate_dataset(r.dataset, r.diagnostics);
-        drop_repeated_diagnostics(r.diagnostics);
-      }
-      return r;
-    }
+      return read_json(text, filename, options);
+    case InputFormat::revman5:
+      return read_revman5(text, filename, options);
     case InputFormat::csv:
     case InputFormat::auto_detect:
       break;
@@ -106,6 +84,7 @@ ReadResult read_file(const std::string& path, const ReadOptions& options) {
     return r;
   }
   std::string content;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec) content.reserve(static_cast<std::size_t>(size));
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     content.append(buffer, static_cast<std::size_t>(in.gcount()));

@@ -99,7 +99,8 @@ std::string lower(std::string s) {
 std::string declared_encoding(std::string_view text) {
   if (text.substr(0, 5) != "<?xml") return {};
   const auto end = text.find("?>");
-  const std::string_view decl = text.substr(0, end == std::string_view::npos ? std::min<std::size_t>(text.size(), 200) : end);
+  const std::string_view decl =
+      text.substr(0, end == std::string_view::npos ? std::min<std::size_t>(text.size(), 200) : end);
   const auto pos = decl.find("encoding");
   if (pos == std::string_view::npos) return {};
   std::size_t i = pos + 8;
@@ -261,7 +262,9 @@ std::string short_measure(const std::string& name) {
   return trim_collapse(name);
 }
 
-bool close_to(double a, double b) { return std::fabs(a - b) <= 1e-6 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+bool close_to(double a, double b) {
+  return std::fabs(a - b) <= 1e-6 * std::max({1.0, std::fabs(a), std::fabs(b)});
+}
 
 std::optional<Judgement> judgement_of(const std::string& result) {
   const std::string r = upper(trim_collapse(result));
@@ -271,7 +274,9 @@ std::optional<Judgement> judgement_of(const std::string& result) {
   return std::nullopt;
 }
 
-Judgement worse(Judgement a, Judgement b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+Judgement worse(Judgement a, Judgement b) {
+  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
+}
 
 /// RoB 2 domains (0-based) that a RevMan risk-of-bias item speaks to.
 std::vector<std::size_t> rob2_domains(const std::string& item_name) {
@@ -328,8 +333,7 @@ class RevmanReader {
   // -- studies
 
   void read_studies() {
-    const pugi::xml_node included =
-        root_.child("STUDIES_AND_REFERENCES").child("STUDIES").child("INCLUDED_STUDIES");
+    const pugi::xml_node included = root_.child("STUDIES_AND_REFERENCES").child("STUDIES").child("INCLUDED_STUDIES");
     for (pugi::xml_node st : included.children("STUDY")) {
       const std::string id = st.attribute("ID").value();
       if (id.empty()) {
@@ -349,9 +353,9 @@ class RevmanReader {
   std::size_t add_study(const std::string& id, std::string label, const std::string& year, SourceLocation loc) {
     if (ds_.find_study(label) != Dataset::npos) {
       const std::string unique = label + " [" + decode_xml_name(id) + "]";
-      auto& d = diags_.warning("revman-duplicate-name", loc,
-                               "two studies are named \"" + label + "\"; this one (" + id + ") is called \"" + unique +
-                                   "\"");
+      auto& d =
+          diags_.warning("revman-duplicate-name", loc,
+                         "two studies are named \"" + label + "\"; this one (" + id + ") is called \"" + unique + "\"");
       d.study = unique;
       label = unique;
     }
@@ -365,12 +369,13 @@ class RevmanReader {
       if (res.ec == std::errc() && res.ptr != y.data() && v > 0 && v < 10000) {
         s.year = v;
         if (res.ptr != y.data() + y.size()) {
-          auto& d = diags_.note("revman-year", loc, "year \"" + y + "\" of study \"" + label + "\" read as " +
-                                                       std::to_string(v));
+          auto& d = diags_.note("revman-year", loc,
+                                "year \"" + y + "\" of study \"" + label + "\" read as " + std::to_string(v));
           d.study = label;
         }
       } else {
-        auto& d = diags_.warning("revman-year", loc, "year \"" + y + "\" of study \"" + label + "\" is not a year (ignored)");
+        auto& d =
+            diags_.warning("revman-year", loc, "year \"" + y + "\" of study \"" + label + "\" is not a year (ignored)");
         d.study = label;
       }
     }
@@ -384,7 +389,8 @@ class RevmanReader {
     if (const auto it = study_by_id_.find(id); it != study_by_id_.end()) return it->second;
     const std::size_t i = add_study(id, decode_xml_name(id), {}, loc);
     auto& d = diags_.warning("revman-unknown-study", loc,
-                             "data refer to study \"" + id + "\", which is not among the included studies; it is added as \"" +
+                             "data refer to study \"" + id +
+                                 "\", which is not among the included studies; it is added as \"" +
                                  ds_.studies[i].label + "\"");
     d.study = ds_.studies[i].label;
     return i;
@@ -413,7 +419,8 @@ class RevmanReader {
     for (pugi::xml_attribute a : row.attributes()) {
       if (std::string_view(a.name()).rfind("FOOTNOTE", 0) != 0) continue;
       std::string ids = a.value();
-      std::replace_if(ids.begin(), ids.end(), [](char c) { return c == ',' || c == ';' || c == '\t'; }, ' ');
+      std::replace_if(
+          ids.begin(), ids.end(), [](char c) { return c == ',' || c == ';' || c == '\t'; }, ' ');
       std::size_t i = 0;
       while (i < ids.size()) {
         while (i < ids.size() && ids[i] == ' ') ++i;
@@ -423,8 +430,10 @@ class RevmanReader {
           const std::string id = ids.substr(i, j - i);
           used_footnotes_.insert(id);
           const auto it = footnotes_.find(id);
-          if (it != footnotes_.end() && !it->second.empty()) out.push_back(it->second);
-          else if (it == footnotes_.end()) out.push_back("(footnote " + id + " is not in the file)");
+          if (it != footnotes_.end() && !it->second.empty())
+            out.push_back(it->second);
+          else if (it == footnotes_.end())
+            out.push_back("(footnote " + id + " is not in the file)");
         }
         i = j;
       }
@@ -438,7 +447,8 @@ class RevmanReader {
         std::string id = c.attribute("ID").value();
         if (id.empty()) id = c.attribute("REF").value();
         used_footnotes_.insert(id);
-        if (const auto it = footnotes_.find(id); it != footnotes_.end() && !it->second.empty()) out.push_back(it->second);
+        if (const auto it = footnotes_.find(id); it != footnotes_.end() && !it->second.empty())
+          out.push_back(it->second);
       }
     }
     return out;
@@ -501,8 +511,10 @@ class RevmanReader {
       bool all = true;
       Judgement overall = Judgement::low;
       for (const auto& d : doms) {
-        if (!d) all = false;
-        else overall = worse(overall, *d);
+        if (!d)
+          all = false;
+        else
+          overall = worse(overall, *d);
       }
       if (all) s.rob.overall = overall;
     }
@@ -563,7 +575,8 @@ class RevmanReader {
     if (info.label1 == info.label2) {
       diags_.warning("revman-group-labels", where(el),
                      "both groups of outcome \"" + info.name + "\" are called \"" + info.label1 +
-                         "\"; they are read as \"" + info.label1 + " (group 1)\" and \"" + info.label2 + " (group 2)\"");
+                         "\"; they are read as \"" + info.label1 + " (group 1)\" and \"" + info.label2 +
+                         " (group 2)\"");
       info.label1 += " (group 1)";
       info.label2 += " (group 2)";
     }
@@ -659,15 +672,16 @@ class RevmanReader {
     const SourceLocation loc = where(row);
     const std::string sid = row.attribute("STUDY_ID").value();
     if (sid.empty()) {
-      diags_.warning("revman-study-id", loc, std::string("<") + row.name() + "> without STUDY_ID in outcome \"" +
-                                                 o.name + "\" (ignored)");
+      diags_.warning("revman-study-id", loc,
+                     std::string("<") + row.name() + "> without STUDY_ID in outcome \"" + o.name + "\" (ignored)");
       return;
     }
     const std::size_t si = study_for(sid, loc);
     const std::string label = ds_.studies[si].label;
 
     for (const std::string& note : footnotes_of(row)) {
-      auto& d = diags_.note("revman-footnote", loc, "footnote to study \"" + label + "\" in outcome \"" + o.name + "\": " + note);
+      auto& d = diags_.note("revman-footnote", loc,
+                            "footnote to study \"" + label + "\" in outcome \"" + o.name + "\": " + note);
       d.study = label;
     }
     if (!subgroup.empty()) {
@@ -801,8 +815,8 @@ class RevmanReader {
             natural = false;
           else {
             auto& d = diags_.warning("revman-log-scale", loc,
-                                     "EFFECT_SIZE and LOG_EFFECT_SIZE of study \"" + label + "\" in outcome \"" + o.name +
-                                         "\" disagree; EFFECT_SIZE is read as " +
+                                     "EFFECT_SIZE and LOG_EFFECT_SIZE of study \"" + label + "\" in outcome \"" +
+                                         o.name + "\" disagree; EFFECT_SIZE is read as " +
                                          (info.log_data.value_or(true) ? "a natural log" : "a ratio"));
             d.study = label;
           }
@@ -815,8 +829,10 @@ class RevmanReader {
             if (!info.warned_scale) {
               info.warned_scale = true;
               diags_.warning("revman-log-scale", loc,
-                             "outcome \"" + o.name + "\" does not say whether EFFECT_SIZE is on the log scale; it is read "
-                                                     "as the natural log of the " + info.measure,
+                             "outcome \"" + o.name +
+                                 "\" does not say whether EFFECT_SIZE is on the log scale; it is read "
+                                 "as the natural log of the " +
+                                 info.measure,
                              "RevMan's generic inverse variance data are entered as ln(ratio) and SE(ln(ratio))");
             }
           }
@@ -892,8 +908,9 @@ ReadResult read_revman5(std::string_view text, const std::string& filename, cons
     } else if (valid_utf8(text)) {
       utf8 = std::string(text);
       if (!enc.empty() && enc != "utf-8" && enc != "utf8")
-        r.diagnostics.warning("revman-encoding", {filename, 1, 1},
-                              "unknown encoding \"" + enc + "\" in the XML declaration; the file is valid UTF-8 and read as such");
+        r.diagnostics.warning(
+            "revman-encoding", {filename, 1, 1},
+            "unknown encoding \"" + enc + "\" in the XML declaration; the file is valid UTF-8 and read as such");
     } else {
       utf8 = cp1252_to_utf8(text);
       r.diagnostics.warning("revman-encoding", {filename, 1, 1},
@@ -908,7 +925,8 @@ ReadResult read_revman5(std::string_view text, const std::string& filename, cons
     const pugi::xml_parse_result res =
         doc.load_buffer(utf8.data(), utf8.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!res) {
-      r.diagnostics.error("revman-xml", lines.at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(res.offset, 0)), filename),
+      r.diagnostics.error("revman-xml",
+                          lines.at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(res.offset, 0)), filename),
                           "malformed XML: " + describe(res),
                           "the file is damaged or not a RevMan 5 file; open it in RevMan and save it again");
       return r;
@@ -916,17 +934,17 @@ ReadResult read_revman5(std::string_view text, const std::string& filename, cons
     const pugi::xml_node root = doc.document_element();
     if (std::string_view(root.name()) != "COCHRANE_REVIEW") {
       const std::ptrdiff_t off = root.offset_debug();
-      r.diagnostics.error("revman-not-review",
-                          lines.at(static_cast<std::size_t>(off > 0 ? off - 1 : 0), filename),
-                          std::string("not a RevMan 5 review: the root element is <") + root.name() +
-                              ">, expected <COCHRANE_REVIEW>");
+      r.diagnostics.error(
+          "revman-not-review", lines.at(static_cast<std::size_t>(off > 0 ? off - 1 : 0), filename),
+          std::string("not a RevMan 5 review: the root element is <") + root.name() + ">, expected <COCHRANE_REVIEW>");
       return r;
     }
     RevmanReader reader(root, lines, filename, r.diagnostics, r.dataset);
     reader.read();
     validate_dataset(r.dataset, r.diagnostics);
   } catch (const std::exception& e) {
-    r.diagnostics.error("revman-internal", {filename, 0, 0}, std::string("could not read the RevMan file: ") + e.what());
+    r.diagnostics.error("revman-internal", {filename, 0, 0},
+                        std::string("could not read the RevMan file: ") + e.what());
   }
   return r;
 }

@@ -6,6 +6,7 @@
 // A study left with fewer than two arms is excluded with a warning, except in single-group
 // outcomes (every study has one arm, e.g. metafor's dat.pritz1997), where each study is kept and
 // reported once.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <unordered_map>
@@ -74,7 +75,11 @@ class Validator {
 
 bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::string& study, std::string& reason) {
   const ArmColumns& cols = arm.columns;
-  const std::string of_arm = "arm " + quote(arm.treatment) + " of study " + quote(study);
+  std::string of_arm_text;
+  auto of_arm = [&]() -> const std::string& {
+    if (of_arm_text.empty()) of_arm_text = "arm " + quote(arm.treatment) + " of study " + quote(study);
+    return of_arm_text;
+  };
   bool usable = true;
   auto fail = [&](const std::string& why) {
     if (usable) reason = why;
@@ -85,11 +90,11 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
     report(Severity::error, code, at(arm.source, col), study, field, col, message, hint);
     fail(why);
   };
-  auto missing = [&](const char* field, int col, const std::string& needs) {
+  auto missing = [&](const char* field, int col, const char* needs) {
     const std::string name = column_name(col);
     const std::string message = name.empty()
-                                    ? of_arm + " has no " + field + "; the arm is excluded"
-                                    : "missing value in column " + quote(name) + " for " + of_arm + "; the arm is excluded";
+                                    ? of_arm() + " has no " + field + "; the arm is excluded"
+                                    : "missing value in column " + quote(name) + " for " + of_arm() + "; the arm is excluded";
     report(Severity::warning, "missing-value", at(arm.source, col), study, field, col, message,
            std::string("a ") + to_string(outcome.type) + " outcome needs " + needs + " for every arm");
     fail(std::string("missing ") + field);
@@ -97,7 +102,7 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
   auto whole = [&](const std::optional<double>& v, const char* field, int col) {
     if (v && std::isfinite(*v) && *v != std::floor(*v))
       report(Severity::warning, "non-integer-count", at(arm.source, col), study, field, col,
-             what(field, col) + " should be a whole number, got " + num(*v) + " (" + of_arm + ")",
+             what(field, col) + " should be a whole number, got " + num(*v) + " (" + of_arm() + ")",
              "counts are whole numbers; the value is used as given");
   };
   // non-finite values (possible in hand-built datasets)
@@ -110,29 +115,29 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
   for (const auto& [value, field] : all)
     if (*value && !std::isfinite(**value))
       invalid("not-finite", field.first, field.second, what(field.first, field.second) + " must be a finite number (" +
-                                                           of_arm + ")",
+                                                           of_arm() + ")",
               "", std::string(field.first) + " is not finite");
   if (!usable) return false;
 
-  auto check_n = [&](bool required, const std::string& needs) {
+  auto check_n = [&](bool required, const char* needs) {
     if (!arm.n) {
       if (required) missing("n", cols.n, needs);
       return;
     }
     if (*arm.n <= 0)
-      invalid("non-positive-n", "n", cols.n, what("n", cols.n) + " must be > 0, got " + num(*arm.n) + " (" + of_arm + ")",
+      invalid("non-positive-n", "n", cols.n, what("n", cols.n) + " must be > 0, got " + num(*arm.n) + " (" + of_arm() + ")",
               "an arm needs at least one participant", "n must be > 0");
     else
       whole(arm.n, "n", cols.n);
   };
-  auto check_events = [&](const std::string& needs) {
+  auto check_events = [&](const char* needs) {
     if (!arm.events) {
       missing("events", cols.events, needs);
       return;
     }
     if (*arm.events < 0)
       invalid("negative-events", "events", cols.events,
-              what("events", cols.events) + " must be >= 0, got " + num(*arm.events) + " (" + of_arm + ")",
+              what("events", cols.events) + " must be >= 0, got " + num(*arm.events) + " (" + of_arm() + ")",
               "an event count cannot be negative", "events must be >= 0");
     else
       whole(arm.events, "events", cols.events);
@@ -140,37 +145,37 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
 
   switch (outcome.type) {
     case OutcomeType::binary: {
-      const std::string needs = "events and n";
+      const char* needs = "events and n";
       check_events(needs);
       check_n(true, needs);
       if (usable && arm.events && arm.n && *arm.events > *arm.n)
         invalid("events-exceed-n", "events", cols.events,
-                "more events than participants in " + of_arm + ": " + what("events", cols.events) + " is " +
+                "more events than participants in " + of_arm() + ": " + what("events", cols.events) + " is " +
                     num(*arm.events) + ", " + what("n", cols.n) + " is " + num(*arm.n),
                 "events must not exceed n; are the two columns swapped?", "events > n");
       break;
     }
     case OutcomeType::rate: {
-      const std::string needs = "events and person-time";
+      const char* needs = "events and person-time";
       check_events(needs);
       if (!arm.time)
         missing("time", cols.time, needs);
       else if (*arm.time <= 0)
         invalid("non-positive-time", "time", cols.time,
-                what("time", cols.time) + " must be > 0, got " + num(*arm.time) + " (" + of_arm + ")",
+                what("time", cols.time) + " must be > 0, got " + num(*arm.time) + " (" + of_arm() + ")",
                 "person-time at risk must be positive", "person-time must be > 0");
       check_n(false, needs);
       break;
     }
     case OutcomeType::continuous: {
-      const std::string needs = "a mean (or median), an SD (or SE, IQR or range) and n";
+      const char* needs = "a mean (or median), an SD (or SE, IQR or range) and n";
       if (!arm.mean && !arm.median) missing("mean", cols.mean, needs);
       const bool spread = arm.sd || arm.se || (arm.q1 && arm.q3) || (arm.min && arm.max);
       if (!spread) missing("sd", cols.sd, needs);
       check_n(true, needs);
       if (arm.sd && *arm.sd <= 0)
         invalid(*arm.sd < 0 ? "negative-sd" : "zero-sd", "sd", cols.sd,
-                what("sd", cols.sd) + " must be > 0, got " + num(*arm.sd) + " (" + of_arm + ")",
+                what("sd", cols.sd) + " must be > 0, got " + num(*arm.sd) + " (" + of_arm() + ")",
                 *arm.sd < 0 ? "a standard deviation cannot be negative; check the sign (was a mean change entered "
                               "in the SD column?)"
                             : "an SD of 0 would give the arm infinite weight; check the value, or leave the cell "
@@ -178,22 +183,22 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
                 "sd must be > 0");
       if (arm.se && *arm.se <= 0)
         invalid("non-positive-se", "se", cols.se,
-                what("se", cols.se) + " must be > 0, got " + num(*arm.se) + " (" + of_arm + ")",
+                what("se", cols.se) + " must be > 0, got " + num(*arm.se) + " (" + of_arm() + ")",
                 "a standard error must be positive", "se must be > 0");
       if (arm.sd_baseline && *arm.sd_baseline <= 0)
         invalid("non-positive-sd", "sd_baseline", cols.sd_baseline,
-                what("sd_baseline", cols.sd_baseline) + " must be > 0, got " + num(*arm.sd_baseline) + " (" + of_arm +
+                what("sd_baseline", cols.sd_baseline) + " must be > 0, got " + num(*arm.sd_baseline) + " (" + of_arm() +
                     ")",
                 "a standard deviation must be positive", "baseline sd must be > 0");
       if (arm.q1 && arm.q3 && *arm.q1 > *arm.q3)
         invalid("bad-quartiles", "q1", cols.q1,
                 what("q1", cols.q1) + " (" + csv::format_number(*arm.q1) + ") is larger than " + what("q3", cols.q3) +
-                    " (" + csv::format_number(*arm.q3) + ") for " + of_arm,
+                    " (" + csv::format_number(*arm.q3) + ") for " + of_arm(),
                 "the first quartile cannot exceed the third; are the columns swapped?", "q1 > q3");
       if (arm.min && arm.max && *arm.min > *arm.max)
         invalid("bad-range", "min", cols.min,
                 what("min", cols.min) + " (" + csv::format_number(*arm.min) + ") is larger than " +
-                    what("max", cols.max) + " (" + csv::format_number(*arm.max) + ") for " + of_arm,
+                    what("max", cols.max) + " (" + csv::format_number(*arm.max) + ") for " + of_arm(),
                 "the minimum cannot exceed the maximum; are the columns swapped?", "min > max");
       break;
     }
@@ -315,7 +320,7 @@ void Validator::check_outcome(std::size_t index) {
   auto exclude = [&](const std::string& study, const std::string& treatment, const std::string& reason,
                      const SourceLocation& where) { data_.excluded.push_back({outcome.name, study, treatment, reason, where}); };
 
-  std::unordered_set<std::size_t> seen;
+  std::vector<char> seen(data_.studies.size(), 0);
   std::vector<StudyData> kept;
   kept.reserve(outcome.data.size());
   for (StudyData& sd : outcome.data) {
@@ -327,10 +332,10 @@ void Validator::check_outcome(std::size_t index) {
       continue;
     }
     const std::string& label = data_.studies[sd.study].label;
-    const SourceLocation where = !sd.arms.empty()        ? sd.arms[0].source
-                                 : !sd.contrasts.empty() ? sd.contrasts[0].source
-                                                         : data_.studies[sd.study].source;
-    if (!seen.insert(sd.study).second) {
+    const SourceLocation& where = !sd.arms.empty()        ? sd.arms[0].source
+                                  : !sd.contrasts.empty() ? sd.contrasts[0].source
+                                                          : data_.studies[sd.study].source;
+    if (seen[sd.study]) {
       Diagnostic& d = diags_.error("duplicate-study", where,
                                    "study " + quote(label) + " appears twice in outcome " + quote(outcome.name) +
                                        "; its second entry is excluded",
@@ -339,6 +344,7 @@ void Validator::check_outcome(std::size_t index) {
       exclude(label, "", "study given twice in this outcome", where);
       continue;
     }
+    seen[sd.study] = 1;
     if (!sd.arms.empty() && !sd.contrasts.empty()) {
       Diagnostic& d = diags_.error("mixed-data", where,
                                    "study " + quote(label) + " gives both arm-level data and comparisons for outcome " +
@@ -360,25 +366,31 @@ void Validator::check_outcome(std::size_t index) {
         continue;
       }
       const std::size_t given = sd.arms.size();
-      std::vector<Arm> good;
-      good.reserve(given);
-      for (Arm& arm : sd.arms) {
+      // Keep the usable arms in place (most studies have no problem: no copy, no allocation).
+      std::size_t kept_arms = 0;
+      std::optional<SourceLocation> saved;  // `where` is the first arm's: copied before arms move
+      for (std::size_t a = 0; a < given; ++a) {
         std::string reason;
-        if (check_arm(arm, outcome, label, reason))
-          good.push_back(std::move(arm));
-        else
-          exclude(label, arm.treatment, reason, arm.source);
-      }
-      std::unordered_map<std::string, const Arm*> by_treatment;
-      const Arm* dup_first = nullptr;
-      const Arm* dup_second = nullptr;
-      for (const Arm& arm : good) {
-        auto [it, inserted] = by_treatment.emplace(arm.treatment, &arm);
-        if (!inserted && !dup_second) {
-          dup_first = it->second;
-          dup_second = &arm;
+        if (check_arm(sd.arms[a], outcome, label, reason)) {
+          if (kept_arms != a) sd.arms[kept_arms] = std::move(sd.arms[a]);
+          ++kept_arms;
+        } else {
+          if (!saved) saved = where;
+          exclude(label, sd.arms[a].treatment, reason, sd.arms[a].source);
         }
       }
+      std::vector<Arm> good = std::move(sd.arms);
+      good.resize(kept_arms);
+      const SourceLocation& study_where = saved ? *saved : where;
+      const Arm* dup_first = nullptr;
+      const Arm* dup_second = nullptr;
+      for (std::size_t a = 1; a < good.size() && !dup_second; ++a)  // arms per study are few: pairwise scan
+        for (std::size_t b = 0; b < a; ++b)
+          if (good[a].treatment == good[b].treatment) {
+            dup_first = &good[b];
+            dup_second = &good[a];
+            break;
+          }
       if (dup_second) {
         const int col = dup_second->columns.treatment;
         Diagnostic& d = report(
@@ -388,7 +400,7 @@ void Validator::check_outcome(std::size_t index) {
                 "); the study is excluded",
             "each arm of a study needs its own treatment; merge the arms or correct the label");
         (void)d;
-        exclude(label, "", "treatment " + quote(dup_second->treatment) + " given twice", where);
+        exclude(label, "", "treatment " + quote(dup_second->treatment) + " given twice", study_where);
         continue;
       }
       if (single_group && good.size() == 1) {
@@ -414,9 +426,9 @@ void Validator::check_outcome(std::size_t index) {
                     "; the study is excluded";
           hint = "a comparison needs at least two arms; check that all arms of the study use the same study label";
         }
-        Diagnostic& d = diags_.warning("single-arm-study", good.empty() ? where : good[0].source, message, hint);
+        Diagnostic& d = diags_.warning("single-arm-study", good.empty() ? study_where : good[0].source, message, hint);
         d.study = label;
-        exclude(label, "", good.empty() ? "no usable arm" : "only one arm", where);
+        exclude(label, "", good.empty() ? "no usable arm" : "only one arm", study_where);
         continue;
       }
       sd.arms = std::move(good);
@@ -477,19 +489,20 @@ void Validator::check_outcome(std::size_t index) {
 void Validator::run() {
   for (const Exclusion& e : data_.excluded)
     if (!e.treatment.empty()) arms_excluded_before_.insert(e.outcome + '\x1f' + e.study);
-  std::unordered_map<std::string, std::size_t> labels;
+  std::unordered_set<std::string_view> labels;
+  labels.reserve(data_.studies.size());
   for (std::size_t i = 0; i < data_.studies.size(); ++i) {
     const Study& s = data_.studies[i];
     if (s.label.empty())
       diags_.error("missing-study-label", s.source, "study #" + std::to_string(i + 1) + " has no label",
                    "every study needs a label");
-    else if (auto [it, inserted] = labels.emplace(s.label, i); !inserted)
+    else if (!labels.insert(s.label).second)
       diags_.error("duplicate-study", s.source, "study label " + quote(s.label) + " is used by two studies",
                    "give each study its own label");
   }
   if (data_.outcomes.empty()) {
-    diags_.error("no-outcomes", {data_.source_file, 0, 0}, "the dataset has no outcomes",
-                 "a dataset needs at least one outcome with study data");
+    diags_.warning("no-outcomes", {data_.source_file, 0, 0}, "the dataset has no outcomes",
+                   "a dataset needs at least one outcome with study data");
     return;
   }
   bool any = false;
@@ -498,9 +511,9 @@ void Validator::run() {
     if (!data_.outcomes[o].data.empty()) any = true;
   }
   if (!any)
-    diags_.error("no-usable-data", {data_.source_file, 0, 0},
-                 "no usable study data: every study was excluded (see the messages above)",
-                 "fix the problems reported above");
+    diags_.warning("no-usable-data", {data_.source_file, 0, 0},
+                   "no usable study data: every study was excluded (see the messages above)",
+                   "fix the problems reported above");
 }
 
 }  // namespace

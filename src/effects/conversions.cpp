@@ -330,8 +330,9 @@ MeanSdEstimate estimate_mean_sd(const FiveNumberSummary& s, const FiveNumberOpti
         std::move(r), "quantiles-out-of-order",
         fmt::format("median ({}) is outside the interquartile range {} to {}", num(*s.median), num(*s.q1), num(*s.q3)),
         true);
-  for (const auto& pair : {std::pair{"min", "q1"}, std::pair{"min", "median"}, std::pair{"min", "q3"},
-                           std::pair{"q1", "max"}, std::pair{"median", "max"}, std::pair{"q3", "max"}}) {
+  for (const auto& pair :
+       {std::pair{"q1", "median"}, std::pair{"median", "q3"}, std::pair{"min", "q1"}, std::pair{"min", "median"},
+        std::pair{"min", "q3"}, std::pair{"q1", "max"}, std::pair{"median", "max"}, std::pair{"q3", "max"}}) {
     auto get = [&](const char* name) -> const std::optional<double>& {
       for (const auto& [fname, value] : fields)
         if (std::string_view(fname) == name) return *value;
@@ -345,6 +346,14 @@ MeanSdEstimate estimate_mean_sd(const FiveNumberSummary& s, const FiveNumberOpti
     return fail(std::move(r), "insufficient-summaries",
                 "neither the range (min and max) nor the quartiles (q1 and q3) are given", false);
   }
+
+  // A quartile or an extreme without its partner cannot be used (metafor then converts nothing;
+  // evident uses the pair that is complete and says so).
+  if (s.q1.has_value() != s.q3.has_value())
+    r.warnings.push_back(fmt::format("{} is given without {} and is not used", s.q1 ? "q1" : "q3", s.q1 ? "q3" : "q1"));
+  if (s.min.has_value() != s.max.has_value())
+    r.warnings.push_back(
+        fmt::format("{} is given without {} and is not used", s.min ? "min" : "max", s.min ? "max" : "min"));
 
   // Sample size.
   const double min_n = std::max(options.min_n, 2.0);
@@ -749,12 +758,18 @@ ArmConversion complete_mean_sd(const Arm& arm, const ConversionOptions& options)
     }
   }
   if (r.complete()) return r;
+  // Only values not reported at all are converted: an invalid reported value stays an error.
+  const bool need_mean = !arm.mean;
+  const bool need_sd = !arm.sd;
+  if (arm.mean && !r.mean) append_reason(r.reason, "the reported mean is invalid");
+  if (arm.sd && !r.sd) append_reason(r.reason, "the reported SD is invalid");
+  if (!need_mean && !need_sd) return r;
 
   const bool has_summaries = arm.median || arm.q1 || arm.q3 || arm.min || arm.max;
-  const bool sd_from_se_possible = !r.sd && arm.se.has_value();
+  const bool sd_from_se_possible = need_sd && arm.se.has_value();
   if (!has_summaries && !sd_from_se_possible) {
-    if (!r.mean) append_reason(r.reason, "no mean, and no median to estimate it from");
-    if (!r.sd) append_reason(r.reason, "no SD, and no SE, quartiles or range to derive it from");
+    if (need_mean) append_reason(r.reason, "no mean, and no median to estimate it from");
+    if (need_sd) append_reason(r.reason, "no SD, and no SE, quartiles or range to derive it from");
     return r;
   }
 
@@ -772,7 +787,7 @@ ArmConversion complete_mean_sd(const Arm& arm, const ConversionOptions& options)
   const double n = *arm.n;
 
   // SD from the SE of the mean (an identity, preferred to any estimate).
-  if (!r.sd && arm.se) {
+  if (need_sd && arm.se) {
     const SdFromStatistic s = sd_from_se(*arm.se, n);
     if (s.ok()) {
       r.sd = s.sd;
@@ -786,17 +801,17 @@ ArmConversion complete_mean_sd(const Arm& arm, const ConversionOptions& options)
   }
 
   // Mean and/or SD from median, quartiles and range.
-  if ((!r.mean || !r.sd) && has_summaries) {
+  if (((need_mean && !r.mean) || (need_sd && !r.sd)) && has_summaries) {
     const FiveNumberSummary summary{arm.min, arm.q1, arm.median, arm.q3, arm.max, arm.n};
     const MeanSdEstimate e = estimate_mean_sd(summary, options.five_number);
     if (e.ok()) {
       const std::string inputs = fmt::format("{} (n = {})", inputs_text(e.scenario, arm.median.has_value()), num(n));
-      if (!r.mean && e.mean) {
+      if (need_mean && e.mean) {
         r.mean = e.mean;
         r.mean_converted = true;
         r.notes.push_back(fmt::format("mean {} estimated from {}: {}", num(*e.mean), inputs, e.mean_method_text));
       }
-      if (!r.sd && e.sd) {
+      if (need_sd && !r.sd && e.sd) {
         r.sd = e.sd;
         r.sd_converted = true;
         r.notes.push_back(fmt::format("SD {} estimated from {}: {}", num(*e.sd), inputs, e.sd_method_text));
@@ -823,8 +838,8 @@ ArmConversion complete_mean_sd(const Arm& arm, const ConversionOptions& options)
     }
   }
 
-  if (!r.mean && !arm.median) append_reason(r.reason, "no mean, and no median to estimate it from");
-  if (!r.sd && r.reason.empty()) append_reason(r.reason, "no SD could be derived");
+  if (need_mean && !r.mean && !arm.median) append_reason(r.reason, "no mean, and no median to estimate it from");
+  if (need_sd && !r.sd && r.reason.empty()) append_reason(r.reason, "no SD could be derived");
   if (r.complete()) r.reason.clear();
   return r;
 }

@@ -81,7 +81,9 @@ std::string fmt_num(double v) {
   return buf;
 }
 
-bool finite(double v) { return std::isfinite(v); }
+bool finite(double v) {
+  return std::isfinite(v);
+}
 
 enum class Family { binary, rate, continuous, single_group, contrast_only };
 
@@ -89,30 +91,40 @@ Family family_of(Measure m) {
   switch (m) {
     case Measure::OR:
     case Measure::RR:
-    case Measure::RD: return Family::binary;
+    case Measure::RD:
+      return Family::binary;
     case Measure::IRR:
-    case Measure::IRD: return Family::rate;
+    case Measure::IRD:
+      return Family::rate;
     case Measure::MD:
     case Measure::SMD:
     case Measure::GLASS:
-    case Measure::ROM: return Family::continuous;
+    case Measure::ROM:
+      return Family::continuous;
     case Measure::PR:
     case Measure::PLN:
     case Measure::PLO:
-    case Measure::PAS: return Family::single_group;
+    case Measure::PAS:
+      return Family::single_group;
     case Measure::HR:
-    case Measure::GEN: return Family::contrast_only;
+    case Measure::GEN:
+      return Family::contrast_only;
   }
   return Family::contrast_only;
 }
 
 const char* family_data(Family f) {
   switch (f) {
-    case Family::binary: return "binary data (events and n per arm)";
-    case Family::rate: return "rate data (events and person-time per arm)";
-    case Family::continuous: return "continuous data (mean, SD and n per arm)";
-    case Family::single_group: return "binary data (events and n per arm)";
-    case Family::contrast_only: return "contrast-level data (an estimate and its SE, CI or p-value)";
+    case Family::binary:
+      return "binary data (events and n per arm)";
+    case Family::rate:
+      return "rate data (events and person-time per arm)";
+    case Family::continuous:
+      return "continuous data (mean, SD and n per arm)";
+    case Family::single_group:
+      return "binary data (events and n per arm)";
+    case Family::contrast_only:
+      return "contrast-level data (an estimate and its SE, CI or p-value)";
   }
   return "";
 }
@@ -121,21 +133,31 @@ const char* family_data(Family f) {
 /// accept any measure (their studies give contrasts on the measure's scale).
 bool outcome_fits(OutcomeType t, Family f) {
   switch (t) {
-    case OutcomeType::binary: return f == Family::binary || f == Family::single_group || f == Family::contrast_only;
-    case OutcomeType::continuous: return f == Family::continuous || f == Family::contrast_only;
-    case OutcomeType::rate: return f == Family::rate || f == Family::contrast_only;
+    case OutcomeType::binary:
+      return f == Family::binary || f == Family::single_group || f == Family::contrast_only;
+    case OutcomeType::continuous:
+      return f == Family::continuous || f == Family::contrast_only;
+    case OutcomeType::rate:
+      return f == Family::rate || f == Family::contrast_only;
     case OutcomeType::contrast:
-    case OutcomeType::time_to_event: return true;
+    case OutcomeType::time_to_event:
+      return true;
   }
   return true;
 }
 
 /// Hedges' exact small-sample factor J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m > 1.
-double hedges_j_exact(double m) { return boost::math::tgamma_delta_ratio(m / 2.0, -0.5) / std::sqrt(m / 2.0); }
+double hedges_j_exact(double m) {
+  return boost::math::tgamma_delta_ratio(m / 2.0, -0.5) / std::sqrt(m / 2.0);
+}
 
-double hedges_j_approx(double m) { return 1.0 - 3.0 / (4.0 * m - 1.0); }
+double hedges_j_approx(double m) {
+  return 1.0 - 3.0 / (4.0 * m - 1.0);
+}
 
-double normal_quantile(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
+double normal_quantile(double p) {
+  return boost::math::quantile(boost::math::normal_distribution<double>(), p);
+}
 
 // ---------------------------------------------------------------------------------------------
 // A usable arm, after checks
@@ -227,7 +249,8 @@ Computed binary_pair(Measure m, double a, double n1, double c, double n2, double
       const double te = conv == CorrectionConvention::meta ? a / n1 - c / n2 : p1 - p2;
       return success(te, var);
     }
-    default: break;
+    default:
+      break;
   }
   return fail("internal", "not a binary measure");
 }
@@ -247,7 +270,8 @@ Computed rate_pair(Measure m, double x1, double t1, double x2, double t2, double
 Computed single_group(Measure m, double x, double n, double k) {
   const double X = x + k, N = n + 2 * k, p = X / N;
   switch (m) {
-    case Measure::PR: return success(p, p * (1 - p) / N);
+    case Measure::PR:
+      return success(p, p * (1 - p) / N);
     case Measure::PLN:
       if (X <= 0) return fail("zero-cell", "no events and no continuity correction: log(proportion) is not defined");
       return success(std::log(p), 1 / X - 1 / N);
@@ -255,8 +279,10 @@ Computed single_group(Measure m, double x, double n, double k) {
       if (X <= 0 || N - X <= 0)
         return fail("zero-cell", "no events (or only events) and no continuity correction: the logit is not defined");
       return success(std::log(p / (1 - p)), 1 / X + 1 / (N - X));
-    case Measure::PAS: return success(std::asin(std::sqrt(p)), 1 / (4 * N));
-    default: break;
+    case Measure::PAS:
+      return success(std::asin(std::sqrt(p)), 1 / (4 * N));
+    default:
+      break;
   }
   return fail("internal", "not a single-group measure");
 }
@@ -265,7 +291,8 @@ Computed single_group(Measure m, double x, double n, double k) {
 Computed continuous_pair(Measure m, const UsableArm& g1, const UsableArm& g2, SmdCorrection corr) {
   const double n1 = g1.n, n2 = g2.n, m1 = g1.mean, m2 = g2.mean, s1 = g1.sd, s2 = g2.sd;
   switch (m) {
-    case Measure::MD: return success(m1 - m2, s1 * s1 / n1 + s2 * s2 / n2);
+    case Measure::MD:
+      return success(m1 - m2, s1 * s1 / n1 + s2 * s2 / n2);
     case Measure::ROM:
       return success(std::log(m1 / m2), s1 * s1 / (n1 * m1 * m1) + s2 * s2 / (n2 * m2 * m2));
     case Measure::SMD: {
@@ -276,7 +303,8 @@ Computed continuous_pair(Measure m, const UsableArm& g1, const UsableArm& g2, Sm
       const double d = (m1 - m2) / S;
       const double base = 1 / n1 + 1 / n2;
       switch (corr) {
-        case SmdCorrection::none: return success(d, base + d * d / (2 * N));
+        case SmdCorrection::none:
+          return success(d, base + d * d / (2 * N));
         case SmdCorrection::hedges_exact:
         case SmdCorrection::hedges_exact_ls: {
           if (df <= 1)
@@ -300,7 +328,8 @@ Computed continuous_pair(Measure m, const UsableArm& g1, const UsableArm& g2, Sm
       const double d = (m1 - m2) / s2, base = 1 / n1 + 1 / n2, df = n2 - 1;
       switch (corr) {
         case SmdCorrection::none:
-          if (df <= 0) return fail("too-few-participants", "the second arm needs more than 1 participant for Glass's delta");
+          if (df <= 0)
+            return fail("too-few-participants", "the second arm needs more than 1 participant for Glass's delta");
           return success(d, base + d * d / (2 * df));
         case SmdCorrection::hedges_exact:
         case SmdCorrection::hedges_exact_ls: {
@@ -319,7 +348,8 @@ Computed continuous_pair(Measure m, const UsableArm& g1, const UsableArm& g2, Sm
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return fail("internal", "not a continuous measure");
 }
@@ -369,8 +399,8 @@ class Builder {
 
   void warn_once(const std::string& code, const std::string& message, const std::string& hint = {}) {
     if (!warned_once_.insert(code).second) return;
-    out_.diagnostics.warning(code, SourceLocation{data_.source_file, 0, 0}, "outcome '" + outcome_.name + "': " + message,
-                             hint);
+    out_.diagnostics.warning(code, SourceLocation{data_.source_file, 0, 0},
+                             "outcome '" + outcome_.name + "': " + message, hint);
   }
 
   std::optional<StudyWork> usable_arms(std::size_t data_index);
@@ -449,8 +479,7 @@ bool Builder::check_arm(const Arm& arm, const std::string& study, UsableArm& ua)
   if (!finite(*arm.sd) || *arm.sd <= 0)
     return invalid("sd", arm.columns.sd, "the SD must be > 0, got " + fmt_num(*arm.sd));
   if (m == Measure::ROM && *arm.mean <= 0)
-    return invalid("mean", arm.columns.mean,
-                   "the ratio of means needs a positive mean, got " + fmt_num(*arm.mean));
+    return invalid("mean", arm.columns.mean, "the ratio of means needs a positive mean, got " + fmt_num(*arm.mean));
   ua.n = *arm.n;
   ua.mean = *arm.mean;
   ua.sd = *arm.sd;
@@ -558,7 +587,9 @@ std::pair<double, double> Builder::increments(const StudyWork& sw, const UsableA
       apply = any_sparse_;
       why = "a zero cell in some study of the outcome";
       break;
-    case ContinuityWhere::none: apply = false; break;
+    case ContinuityWhere::none:
+      apply = false;
+      break;
   }
   if (!apply || cc.value == 0.0) return {0.0, 0.0};
   ContinuityMethod method = cc.method;
@@ -582,14 +613,16 @@ std::pair<double, double> Builder::increments(const StudyWork& sw, const UsableA
     if (method == ContinuityMethod::empirical) psi = prior_for(g1.arm->treatment, g2.arm->treatment);
     k1 = K * psi / (R + psi);
     k2 = K * R / (R + psi);
-    how = std::string(method == ContinuityMethod::empirical ? "empirical" : "treatment-arm") +
-          " correction (Sweeting 2004" +
-          (method == ContinuityMethod::empirical ? ", prior " + std::string(to_string(opt_.measure)) + " " + fmt_num(psi)
-                                                 : std::string()) +
-          "): " + fmt_num(k1) + " / " + fmt_num(k2) + " added to the cells of arm 1 / arm 2";
+    how =
+        std::string(method == ContinuityMethod::empirical ? "empirical" : "treatment-arm") +
+        " correction (Sweeting 2004" +
+        (method == ContinuityMethod::empirical ? ", prior " + std::string(to_string(opt_.measure)) + " " + fmt_num(psi)
+                                               : std::string()) +
+        "): " + fmt_num(k1) + " / " + fmt_num(k2) + " added to the cells of arm 1 / arm 2";
   }
   note = "continuity correction: " + how + " (" + why + ")";
-  if (family_ == Family::rate) note = "continuity correction: " + fmt_num(cc.value) + " added to the events (" + why + ")";
+  if (family_ == Family::rate)
+    note = "continuity correction: " + fmt_num(cc.value) + " added to the events (" + why + ")";
   if (cc.convention == CorrectionConvention::meta && (opt_.measure == Measure::RD || opt_.measure == Measure::IRD))
     note += "; standard error only (meta convention)";
   return {k1, k2};
@@ -646,8 +679,7 @@ void Builder::emit_pairs(const StudyWork& sw) {
         ec.incr1 = k1;
         ec.incr2 = k2;
         if (!note.empty()) r.notes.insert(r.notes.begin(), note);
-        if (r.ok && opt_.include_all_zero && (m == Measure::OR || m == Measure::RR) && g1.events == 0 &&
-            g2.events == 0)
+        if (r.ok && opt_.include_all_zero && (m == Measure::OR || m == Measure::RR) && g1.events == 0 && g2.events == 0)
           r.notes.push_back("no events in either arm (kept: include_all_zero)");
         if (r.ok && opt_.include_all_zero && m == Measure::OR && g1.events == g1.n && g2.events == g2.n)
           r.notes.push_back("only events in both arms (kept: include_all_zero)");
@@ -666,8 +698,10 @@ void Builder::emit_pairs(const StudyWork& sw) {
             r = success(d, 1 / g1.n + 1 / g2.n + d * d / (2 * n_total));
             ec.sd1 = sd_pooled;
             ec.sd2 = sd_pooled;
-            r.notes.push_back("SMD of a " + std::to_string(arms.size()) + "-arm study: Cohen's d with the SD pooled over "
-                              "all arms (" + fmt_num(sd_pooled) + ", total n " + fmt_num(n_total) +
+            r.notes.push_back("SMD of a " + std::to_string(arms.size()) +
+                              "-arm study: Cohen's d with the SD pooled over "
+                              "all arms (" +
+                              fmt_num(sd_pooled) + ", total n " + fmt_num(n_total) +
                               "), as netmeta::pairwise() (Crippa & Orsini 2016)");
           }
         } else {
@@ -709,7 +743,8 @@ void Builder::emit_single_group(const StudyWork& sw) {
         apply = any_sparse_;
         why = "some arm of the outcome has no events or only events";
         break;
-      case ContinuityWhere::none: break;
+      case ContinuityWhere::none:
+        break;
     }
     // escalc's default for PAS adds nothing (the arcsine transform is defined at 0 and 1)
     const double k = (apply && m != Measure::PAS) ? cc.value : 0.0;
@@ -726,8 +761,11 @@ void Builder::emit_single_group(const StudyWork& sw) {
       exclude(sw.label, ec.treat1, r.reason, ec.source, "arm-" + r.code, "", r.hint);
       continue;
     }
-    if (k > 0) r.notes.insert(r.notes.begin(), "continuity correction: " + fmt_num(k) + " added to events and "
-                                                                                           "non-events (" + why + ")");
+    if (k > 0)
+      r.notes.insert(r.notes.begin(), "continuity correction: " + fmt_num(k) +
+                                          " added to events and "
+                                          "non-events (" +
+                                          why + ")");
     ec.te = r.te;
     ec.se = r.se;
     ec.notes = std::move(r.notes);
@@ -757,8 +795,8 @@ void Builder::process_contrasts(std::size_t data_index) {
       drop("both sides of the comparison are '" + rec.treat1 + "'", "contrast-same-treatment", "treatment");
       continue;
     }
-    const auto key = rec.treat1 < rec.treat2 ? std::make_pair(rec.treat1, rec.treat2)
-                                             : std::make_pair(rec.treat2, rec.treat1);
+    const auto key =
+        rec.treat1 < rec.treat2 ? std::make_pair(rec.treat1, rec.treat2) : std::make_pair(rec.treat2, rec.treat1);
     if (!seen.insert(key).second) {
       drop("the comparison is given twice in the study (the first is used)", "contrast-duplicate");
       continue;
@@ -830,7 +868,8 @@ void Builder::process_contrasts(std::size_t data_index) {
       ec.notes.push_back("SE = sqrt(variance)");
     } else if (lo && hi) {
       if (!(rec.ci_level > 0 && rec.ci_level < 1)) {
-        drop("the CI level must be between 0 and 1, got " + fmt_num(rec.ci_level), "contrast-invalid-value", "ci_level");
+        drop("the CI level must be between 0 and 1, got " + fmt_num(rec.ci_level), "contrast-invalid-value",
+             "ci_level");
         continue;
       }
       if (!(*hi > *lo)) {
@@ -896,10 +935,9 @@ void Builder::run() {
   for (std::size_t i = 0; i < outcome_.data.size(); ++i) {
     const StudyData& sd = outcome_.data[i];
     if (sd.arms.empty()) continue;
-    if (!sd.contrasts.empty())
-      out_.diagnostics.warning("arms-and-contrasts", sd.arms.front().source,
-                               "outcome '" + outcome_.name + "': study '" + study_label(sd.study) +
-                                   "' gives both arms and contrasts; the contrasts are not used");
+    for (const auto& rec : sd.contrasts)
+      exclude(study_label(sd.study), rec.treat1 + " vs " + rec.treat2,
+              "the study also gives arm-level data, which is used instead", rec.source, "contrast-and-arms");
     if (auto sw = usable_arms(i)) {
       work_of[i] = static_cast<int>(work.size());
       any_sparse_ = any_sparse_ || sw->sparse;

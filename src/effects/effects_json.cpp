@@ -15,7 +15,7 @@ nlohmann::json location_json(const SourceLocation& loc) {
 }
 
 nlohmann::json exclusion_json(const Exclusion& e) {
-  return {{"outcome", e.outcome}, {"study", e.study},         {"treatment", e.treatment}, {"reason", e.reason},
+  return {{"outcome", e.outcome},  {"study", e.study},      {"treatment", e.treatment}, {"reason", e.reason},
           {"file", e.source.file}, {"line", e.source.line}, {"column", e.source.column}};
 }
 

@@ -60,7 +60,12 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
 
 /// Cells that mean "no value": empty, NA, N/A, NaN, "." (case-insensitive), after trimming.
 bool is_missing(std::string_view cell);
-std::string_view trim(std::string_view s);
+inline std::string_view trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return s.substr(b, e - b);
+}
 std::string to_lower(std::string_view s);
 
 /// A finite number (std::from_chars; a leading '+' and surrounding blanks allowed; with

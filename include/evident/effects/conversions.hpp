@@ -282,8 +282,9 @@ struct ArmConversion {
 
 /// Fill the mean and SD of `arm` when it reports other statistics instead: SD from the SE
 /// (sd = se sqrt(n)) first, then mean and/or SD from median/quartiles/range (estimate_mean_sd).
-/// Reported values are never replaced. Needs n >= 2 (n >= options.five_number.min_n for the
-/// median-based conversions).
+/// Reported values are never replaced; an invalid one (negative SD, non-finite mean) is an error
+/// diagnostic and is not replaced by a derived value either. Needs n >= 2 (n >=
+/// options.five_number.min_n for the median-based conversions).
 ArmConversion complete_mean_sd(const Arm& arm, const ConversionOptions& options = {});
 
 struct ImputationOptions {

@@ -170,7 +170,7 @@ Dataset every_field() {
     arm.events = 17;
     three.arms.push_back(arm);
   }
-  three.arms[1].events = 1.0 / 3.0 * 60.0;  // a non-integer count survives the round trip bit for bit
+  three.arms[1].events = 20;
   bin.data.push_back(three);
   StudyData two;
   two.study = 2;
@@ -237,7 +237,7 @@ Dataset every_field() {
   r2.treat2 = "placebo";
   r2.estimate = 0.25;
   r2.ci_lower = 0.01;
-  r2.ci_upper = std::numeric_limits<double>::infinity();
+  r2.ci_upper = 2.5;
   cs.contrasts = {r1, r2};
   contrast.data.push_back(cs);
   d.outcomes.push_back(contrast);
@@ -306,29 +306,37 @@ TEST(JsonRoundTrip, CompactAndDomFormsAgree) {
 }
 
 TEST(JsonWrite, UsesSchemaOrderAndPlainIntegers) {
-  const std::string text = evident::write_json(every_field());
+  Dataset d = every_field();
+  d.outcomes[2].data[0].contrasts[1].ci_upper = std::numeric_limits<double>::infinity();
+  const std::string text = evident::write_json(d);
   EXPECT_EQ(text.rfind("{\n  \"evident_dataset\": 1,\n  \"studies\": [", 0), 0U) << text.substr(0, 80);
   EXPECT_LT(text.find("\"studies\""), text.find("\"outcomes\""));
   EXPECT_LT(text.find("\"outcomes\""), text.find("\"excluded\""));
-  EXPECT_NE(text.find("\"n\": 1234567"), std::string::npos);          // not 1234567.0
-  EXPECT_NE(text.find("\"ci_upper\": \"Inf\""), std::string::npos);   // JSON has no infinity
-  EXPECT_NE(text.find("\"dose\": 40"), std::string::npos);            // numeric covariate as a number
+  EXPECT_NE(text.find("\"n\": 1234567"), std::string::npos);               // not 1234567.0
+  EXPECT_NE(text.find("\"ci_upper\": \"Inf\""), std::string::npos);        // JSON has no infinity
+  EXPECT_NE(text.find("\"dose\": 40"), std::string::npos);                 // numeric covariate as a number
   EXPECT_NE(text.find("\"dose as typed\": \"55.0\""), std::string::npos);  // text kept as typed
   EXPECT_NE(text.find("\"country\": \"Deutschland\""), std::string::npos);
   EXPECT_NE(text.find("\"M\u00fcller 2001\""), std::string::npos);  // UTF-8 written as is
+  // "Inf" reads back as infinity, which validate_dataset() then reports (and nothing else does).
+  const ReadResult r = evident::read_json(text, "inf.json");
+  const Diagnostic* inf = find_code(r, "not-finite");
+  ASSERT_NE(inf, nullptr) << all_messages(r);
+  EXPECT_EQ(inf->study, "Trial C");
 }
 
 TEST(JsonRead, MinimalFileAndSourceLocations) {
   const std::string text =
-      "{\"evident_dataset\": 1,\n"                                        // line 1
-      " \"studies\": [\n"                                                 // line 2
-      "   {\"label\": \"Ab\u00e7 1990\", \"year\": 1990},\n"              // line 3
+      "{\"evident_dataset\": 1,\n"                                                              // line 1
+      " \"studies\": [\n"                                                                       // line 2
+      "   {\"label\": \"Ab\u00e7 1990\", \"year\": 1990},\n"                                    // line 3
       "   {\"label\": \"B\", \"covariates\": {\"dose\": 2.50, \"site\": \"x\", \"k\": 3}}],\n"  // line 4
-      " \"outcomes\": [{\"name\": \"death\", \"type\": \"binary\", \"data\": [\n"  // line 5
-      "   {\"study\": \"Ab\u00e7 1990\", \"arms\": [\n"                   // line 6
-      "      {\"treatment\": \"A\", \"events\": 3, \"n\": 10},\n"         // line 7
-      "      {\"treatment\": \"B\", \"events\": 5, \"n\": 12}]},\n"       // line 8
-      "   {\"study\": \"B\", \"contrasts\": [{\"treat1\": \"A\", \"treat2\": \"B\", \"estimate\": -0.5, \"se\": 0.25}]}\n"
+      " \"outcomes\": [{\"name\": \"death\", \"type\": \"binary\", \"data\": [\n"               // line 5
+      "   {\"study\": \"Ab\u00e7 1990\", \"arms\": [\n"                                         // line 6
+      "      {\"treatment\": \"A\", \"events\": 3, \"n\": 10},\n"                               // line 7
+      "      {\"treatment\": \"B\", \"events\": 5, \"n\": 12}]},\n"                             // line 8
+      "   {\"study\": \"B\", \"contrasts\": [{\"treat1\": \"A\", \"treat2\": \"B\", \"estimate\": -0.5, \"se\": "
+      "0.25}]}\n"
       " ]}]}\n";
   const ReadResult r = evident::read_json(text, "min.json");
   ASSERT_FALSE(r.diagnostics.has_errors()) << all_messages(r);
@@ -369,21 +377,21 @@ TEST(JsonRead, MinimalFileAndSourceLocations) {
 TEST(JsonRead, UnknownKeysAreWarningsNamingThePath) {
   const std::string text =
       "{\"evident_dataset\": 1, \"outcomes\": [{\"name\": \"x\", \"type\": \"continuous\", \"data\": [\n"
-      "  {\"study\": \"S\", \"arms\": [{\"treatment\": \"A\", \"mean\": 1, \"sdd\": 2, \"n\": 5},\n"
+      "  {\"study\": \"S\", \"arms\": [{\"treatment\": \"A\", \"mean\": 1, \"sd\": 2, \"men\": 2, \"n\": 5},\n"
       "                           {\"treatment\": \"B\", \"mean\": 2, \"sd\": 2, \"n\": 5}]}]}],\n"
       " \"comment\": \"hello\"}";
   const ReadResult r = evident::read_json(text, "u.json");
   EXPECT_FALSE(r.diagnostics.has_errors()) << all_messages(r);
   const Diagnostic* d = nullptr;
   for (const auto& x : r.diagnostics.items())
-    if (x.code == "json-unknown-key" && x.field == "sdd") d = &x;
+    if (x.code == "json-unknown-key" && x.field == "men") d = &x;
   ASSERT_NE(d, nullptr) << all_messages(r);
   EXPECT_EQ(d->severity, Severity::warning);
-  EXPECT_EQ(d->message, "unknown key \"sdd\" in outcomes[0].data[0].arms[0] (ignored)");
-  EXPECT_EQ(d->hint, "did you mean \"sd\"?");
+  EXPECT_EQ(d->message, "unknown key \"men\" in outcomes[0].data[0].arms[0] (ignored)");
+  EXPECT_EQ(d->hint, "did you mean \"mean\"?");
   EXPECT_EQ(d->study, "S");
   EXPECT_EQ(d->location.line, 2);
-  EXPECT_EQ(d->location.column, 57);
+  EXPECT_EQ(d->location.column, 66);
   bool top = false;
   for (const auto& x : r.diagnostics.items())
     if (x.code == "json-unknown-key" && x.message == "unknown key \"comment\" in the top level (ignored)") top = true;
@@ -436,9 +444,13 @@ TEST(JsonRead, TruncatedAndEmptyInput) {
 TEST(JsonRead, VersionAndStructureErrors) {
   const ReadResult v2 = evident::read_json("{\"evident_dataset\": 2, \"outcomes\": []}", "v2.json");
   ASSERT_NE(find_code(v2, "json-version"), nullptr) << all_messages(v2);
-  EXPECT_EQ(find_code(v2, "json-version")->message, "unsupported evident_dataset version 2 (this build reads version 1)");
+  EXPECT_EQ(find_code(v2, "json-version")->message,
+            "unsupported evident_dataset version 2 (this build reads version 1)");
 
-  const ReadResult nov = evident::read_json("{\"outcomes\": []}", "nov.json");
+  const ReadResult nov = evident::read_json(
+      "{\"outcomes\": [{\"name\": \"x\", \"type\": \"binary\", \"data\": [{\"study\": \"S\", \"arms\": ["
+      "{\"treatment\": \"A\", \"events\": 1, \"n\": 10}, {\"treatment\": \"B\", \"events\": 2, \"n\": 10}]}]}]}",
+      "nov.json");
   ASSERT_NE(find_code(nov, "json-no-version"), nullptr) << all_messages(nov);
   EXPECT_FALSE(nov.diagnostics.has_errors()) << all_messages(nov);
 
@@ -495,7 +507,8 @@ TEST(JsonRead, RiskOfBiasAndDirection) {
       "{\"evident_dataset\": 1, \"studies\": [{\"label\": \"S\", \"rob\": {\"d1\": \"low\", \"d3\": \"some concerns\", "
       "\"overall\": \"high\"}, \"indirectness\": \"low\"}], \"outcomes\": [{\"name\": \"x\", \"type\": \"rate\", "
       "\"direction\": \"small-values-desirable\", \"mid\": 0.1, \"time_point\": \"1 y\", \"measure\": \"IRR\", "
-      "\"data\": []}]}",
+      "\"data\": [{\"study\": \"S\", \"arms\": [{\"treatment\": \"A\", \"events\": 3, \"time\": 100.5}, "
+      "{\"treatment\": \"B\", \"events\": 5, \"time\": 98}]}]}]}",
       "rob.json");
   EXPECT_FALSE(r.diagnostics.has_errors()) << all_messages(r);
   ASSERT_EQ(r.dataset.studies.size(), 1U);

@@ -234,6 +234,19 @@ TEST(FiveNumber, SdWithoutMedianAndMeanNeedsIt) {
   EXPECT_FALSE(e.skewness.computed);
 }
 
+TEST(FiveNumber, LoneQuartileIsNotUsedAndSaysSo) {
+  FiveNumberSummary s = s1(1, 5, 12, 20);
+  s.q1 = 3.0;
+  const MeanSdEstimate e = estimate_mean_sd(s);
+  ASSERT_TRUE(e.ok()) << e.reason;
+  EXPECT_EQ(e.scenario, FiveNumberScenario::S1);
+  EXPECT_EQ(*e.sd, *estimate_mean_sd(s1(1, 5, 12, 20)).sd);
+  ASSERT_FALSE(e.warnings.empty());
+  EXPECT_EQ(e.warnings[0], "q1 is given without q3 and is not used");
+  s.q1 = 6.0;  // still checked for order
+  EXPECT_EQ(estimate_mean_sd(s).reason, "q1 (6) is greater than median (5)");
+}
+
 TEST(FiveNumber, MethodTextsNamePaperEquationAndDoi) {
   const MeanSdEstimate e = estimate_mean_sd(s3(3, 5, 8, 30));
   EXPECT_EQ(e.mean_method_text, "Luo et al. 2018, eq. (11), doi:10.1177/0962280216669183");
@@ -566,9 +579,12 @@ TEST(CompleteMeanSd, ReasonsAndDiagnostics) {
   EXPECT_FALSE(c4.sd.has_value());
   EXPECT_EQ(c4.reason, "no SD, and no SE, quartiles or range to derive it from");
 
-  const ArmConversion c5 = complete_mean_sd(arm_with("E", 40, 3.0, -2.0));
+  Arm negative = arm_with("E", 40, 3.0, -2.0);
+  negative.se = 0.4;  // an invalid reported SD is not replaced by a derived one
+  const ArmConversion c5 = complete_mean_sd(negative);
   EXPECT_FALSE(c5.sd.has_value());
   EXPECT_TRUE(c5.diagnostics.has_errors());
+  EXPECT_EQ(c5.reason, "the reported SD is invalid");
 }
 
 namespace {

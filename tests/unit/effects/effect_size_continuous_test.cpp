@@ -21,6 +21,13 @@ namespace {
 
 constexpr double kTol = 1e-10;
 
+/// prefix + number (written with += : GCC 12 at -O3 reports a false -Wrestrict for "literal" + std::string)
+std::string cat(const char* prefix, std::size_t i) {
+  std::string s(prefix);
+  s += std::to_string(i);
+  return s;
+}
+
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> out;
   std::string cur;
@@ -147,9 +154,9 @@ TEST(EffectSizeContinuous, Normand1999MeanDifferenceAndRatioOfMeans) {
 }
 
 TEST(EffectSizeContinuous, Normand1999StandardisedMeanDifferenceConventions) {
-  // meta::metacont (exact J, "UB" variance)  = SmdCorrection::hedges_exact    [pairwise_dat.normand1999_SMD.json `meta`]
-  // metafor::escalc "SMD" (exact J, vtype LS) = SmdCorrection::hedges_exact_ls [same file, `data`]
-  // escalc "SMD" vtype "UB", "SMD1" (Glass) LS / UB [escalc_normand1999_smd.json]. 1e-10 relative.
+  // meta::metacont (exact J, "UB" variance)  = SmdCorrection::hedges_exact    [pairwise_dat.normand1999_SMD.json
+  // `meta`] metafor::escalc "SMD" (exact J, vtype LS) = SmdCorrection::hedges_exact_ls [same file, `data`] escalc "SMD"
+  // vtype "UB", "SMD1" (Glass) LS / UB [escalc_normand1999_smd.json]. 1e-10 relative.
   Built b = two_group("dat.normand1999.csv", "source");
   const auto ref = test::load_reference("pairwise_dat.normand1999_SMD.json");
   const auto ext = test::load_reference("escalc_normand1999_smd.json");
@@ -189,8 +196,7 @@ TEST(EffectSizeContinuous, Normand1999StandardisedMeanDifferenceConventions) {
 TEST(EffectSizeContinuous, Curtis1998MatchesEscalc) {
   // escalc_dat.curtis1998_{ROM,MD,SMD}.json (metafor 3.8-1, vtype "LS"); 1e-10 relative.
   Built b = two_group("dat.curtis1998.csv", "id");
-  const std::map<Measure, std::string> files = {
-      {Measure::ROM, "ROM"}, {Measure::MD, "MD"}, {Measure::SMD, "SMD"}};
+  const std::map<Measure, std::string> files = {{Measure::ROM, "ROM"}, {Measure::MD, "MD"}, {Measure::SMD, "SMD"}};
   for (const auto& [m, name] : files) {
     SCOPED_TRACE(name);
     EffectOptions o;
@@ -302,10 +308,10 @@ TEST(EffectSizeRates, DietaryFatMatchesEscalcForEveryPair) {
   Built b = make(OutcomeType::rate);
   for (std::size_t i = 0; i < c["ID"].size(); ++i) {
     std::vector<Arm> arms;
-    for (int j = 1; j <= 3; ++j) {
-      const std::string t = c["treat" + std::to_string(j)][i];
+    for (std::size_t j = 1; j <= 3; ++j) {
+      const std::string t = c[cat("treat", j)][i];
       if (t.empty()) continue;
-      arms.push_back(rate_arm(t, std::stod(c["d" + std::to_string(j)][i]), std::stod(c["years" + std::to_string(j)][i])));
+      arms.push_back(rate_arm(t, std::stod(c[cat("d", j)][i]), std::stod(c[cat("years", j)][i])));
     }
     add_study(b, c["ID"][i], arms);
   }
@@ -329,7 +335,7 @@ TEST(EffectSizeRates, ZeroEventsBothConventions) {
   const auto z = test::load_reference("escalc_dietaryfat_rates.json")["zero_rows"];
   Built b = make(OutcomeType::rate);
   for (std::size_t i = 0; i < z["x1i"].size(); ++i)
-    add_study(b, "z" + std::to_string(i),
+    add_study(b, cat("z", i),
               {rate_arm("T", z["x1i"][i].get<double>(), z["t1i"][i].get<double>()),
                rate_arm("C", z["x2i"][i].get<double>(), z["t2i"][i].get<double>())});
   expect_values(run(b, Measure::IRR), z["IRR"]["yi"], z["IRR"]["vi"]);
