@@ -204,6 +204,7 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
     const std::size_t first = t.cells.size();
     bool row_done = false;
     bool too_long = false;
+    std::size_t row_end = 0;  // end of an over-long row (before its line break)
     bool unterminated = false;
     while (!row_done) {
       std::string_view cell;
@@ -259,6 +260,7 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
       if (i - row_start > kMaxRowBytes) {
         too_long = true;
         i = skip_to_line_end(i);
+        row_end = i;
       }
       if (i >= n) {
         row_done = true;
@@ -286,7 +288,7 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
     }
     if (too_long) {
       t.cells.resize(first);
-      const std::size_t length = i - row_start;
+      const std::size_t length = row_end - row_start;
       diags.error("line-too-long", {filename, row_line, 0},
                   "line " + std::to_string(row_line) + " is " + std::to_string(length) +
                       " bytes long, more than the limit of " + std::to_string(kMaxRowBytes) + " bytes; it was skipped",
