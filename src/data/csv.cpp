@@ -81,7 +81,9 @@ bool is_study_level(Field f) {
          f == Field::covariate;
 }
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quote(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 std::string join_quoted(const std::vector<std::string>& names, std::size_t limit = 12) {
   std::string out;
@@ -138,7 +140,7 @@ struct OutcomeSpec {
 struct OutcomeState {
   std::size_t spec = 0;
   std::vector<std::size_t> data_of_study;  // per study index: its StudyData, or npos
-  std::vector<int> reported;  // per StudyData: number of reported arms / contrasts
+  std::vector<int> reported;               // per StudyData: number of reported arms / contrasts
 };
 
 class CsvReader {
@@ -169,7 +171,9 @@ class CsvReader {
   [[nodiscard]] std::string_view cell(const csv::Row& row, int col) const {
     return col < 0 ? std::string_view{} : csv::trim(table_.cell(row, static_cast<std::size_t>(col)));
   }
-  [[nodiscard]] bool present(const csv::Row& row, int col) const { return col >= 0 && !csv::is_missing(cell(row, col)); }
+  [[nodiscard]] bool present(const csv::Row& row, int col) const {
+    return col >= 0 && !csv::is_missing(cell(row, col));
+  }
   std::optional<double> number(const csv::Row& row, int col, const std::string& study, bool& bad);
   [[nodiscard]] SourceLocation loc(int line, int col0) const { return {file_, line, col0 < 0 ? 0 : col0 + 1}; }
   std::size_t study_for(const std::string& label, const csv::Row& row);
@@ -200,8 +204,8 @@ class CsvReader {
   std::vector<OutcomeState> states_;
   std::unordered_map<std::string, std::size_t> outcome_index_;
   std::unordered_map<std::string, std::size_t> study_index_;
-  std::vector<std::string_view> first_values_;  // study x study-level column: first text seen
-  std::vector<char> varying_reported_;          // per study-level column
+  std::vector<std::string_view> first_values_;          // study x study-level column: first text seen
+  std::vector<char> varying_reported_;                  // per study-level column
   std::vector<csv::ContrastColumns> contrast_columns_;  // per outcome index
   bool multi_outcome_ = false;
   std::string default_outcome_name_;
@@ -230,7 +234,9 @@ bool CsvReader::read_header() {
                      "rename one of them; `--map` refers to the first");
     }
   }
+  const std::size_t errors_before = diags_.error_count();
   apply_mappings();
+  const bool mappings_ok = diags_.error_count() == errors_before;
   for (Column& c : cols_) {
     if (c.mapped || c.field == Field::ignore) continue;
     const std::string lower = csv::to_lower(c.name);
@@ -250,7 +256,7 @@ bool CsvReader::read_header() {
       c.unknown = true;
     }
   }
-  return !diags_.has_errors();
+  return mappings_ok;
 }
 
 void CsvReader::apply_mappings() {
@@ -259,11 +265,11 @@ void CsvReader::apply_mappings() {
     const std::string spec = m.column + "=" + m.field + (m.outcome.empty() ? "" : ":" + m.outcome);
     const auto role = csv::recognize_field(m.field);
     if (!role) {
-      diags_.error("mapping-unknown-field", {file_, 0, 0},
-                   "mapping " + quote(spec) + ": unknown field " + quote(m.field),
-                   "known fields: study, treatment, events, nonevents, n, mean, sd, time, median, q1, q3, min, max, se, "
-                   "TE, seTE, vi, lower, upper, pval, year, rob, rob.d1 .. rob.d5, indirectness, outcome, timepoint, "
-                   "covariate, ignore; add a number for one arm (event1, n2, treat1)");
+      diags_.error(
+          "mapping-unknown-field", {file_, 0, 0}, "mapping " + quote(spec) + ": unknown field " + quote(m.field),
+          "known fields: study, treatment, events, nonevents, n, mean, sd, time, median, q1, q3, min, max, se, "
+          "TE, seTE, vi, lower, upper, pval, year, rob, rob.d1 .. rob.d5, indirectness, outcome, timepoint, "
+          "covariate, ignore; add a number for one arm (event1, n2, treat1)");
       continue;
     }
     // exact name, then the same name ignoring case and separators, then a stem of numbered columns
@@ -347,8 +353,9 @@ void CsvReader::resolve_priorities(Field field) {
     if (c.priority == win.priority) continue;  // equal rank: reported as a duplicate later
     c.field = Field::covariate;
     c.covariate = c.name;
-    c.demoted_reason = std::string(field == Field::study ? "the study label is taken from " : "the treatment is taken from ") +
-                       quote(win.name);
+    c.demoted_reason =
+        std::string(field == Field::study ? "the study label is taken from " : "the treatment is taken from ") +
+        quote(win.name);
   }
 }
 
@@ -369,7 +376,8 @@ bool CsvReader::arm_data_complete() const {
   std::unordered_set<std::string> tags;
   for (const Column& c : cols_)
     if (is_outcome_value(c.field, false)) tags.insert(c.outcome);
-  const bool wide = std::any_of(cols_.begin(), cols_.end(), [](const Column& c) { return c.arm > 0 && is_arm_value(c.field); });
+  const bool wide =
+      std::any_of(cols_.begin(), cols_.end(), [](const Column& c) { return c.arm > 0 && is_arm_value(c.field); });
   for (const std::string& tag : tags) {
     bool all = true;
     for (int arm : wide ? std::vector<int>{1, 2} : std::vector<int>{0}) {
@@ -401,8 +409,7 @@ bool CsvReader::decide_layout() {
                   any([](const Column& c) { return c.field == Field::ci_upper; });
   const bool contrast_fields = estimate || ci;
   const auto forced = options_.outcome_type;
-  const bool forced_contrast =
-      forced && (*forced == OutcomeType::contrast || *forced == OutcomeType::time_to_event);
+  const bool forced_contrast = forced && (*forced == OutcomeType::contrast || *forced == OutcomeType::time_to_event);
   const bool forced_arm = forced && !forced_contrast;
 
   if (forced_contrast) {
@@ -467,8 +474,8 @@ void CsvReader::demote_for_layout() {
         if (c.field == Field::se_any) c.field = c.arm == 0 ? Field::se : Field::arm_se;
         if (c.arm == 0 && (is_arm_value(c.field) || c.field == Field::treatment)) {
           demote("an arm-level column in a file with one comparison per row");
-        } else if (c.arm > 0 && !((c.field == Field::treatment || c.field == Field::n || c.field == Field::events) &&
-                                  c.arm <= 2)) {
+        } else if (c.arm > 0 &&
+                   !((c.field == Field::treatment || c.field == Field::n || c.field == Field::events) && c.arm <= 2)) {
           if (is_arm_value(c.field) || c.field == Field::treatment)
             demote("not used in a file with one comparison per row");
         }
@@ -576,8 +583,9 @@ bool CsvReader::build_specs() {
     }
   }
   if (layout_ == Layout::wide_arm && !has_treatment_columns_ && max_arm_ > 2) {
-    missing("the treatments", "numbered arm columns go up to arm " + std::to_string(max_arm_) +
-                                  ", so each arm needs a treatment column (treat1, treat2, ...)",
+    missing("the treatments",
+            "numbered arm columns go up to arm " + std::to_string(max_arm_) +
+                ", so each arm needs a treatment column (treat1, treat2, ...)",
             "treat1");
     ok = false;
   }
@@ -772,12 +780,12 @@ void CsvReader::set_study_fields(std::size_t index, const csv::Row& row, bool fi
     if (!first && !seen.empty()) {
       if (seen != s && !varying_reported_[j]) {
         varying_reported_[j] = 1;
-        Diagnostic& d = diags_.note("varying-study-value", loc(row.line, col),
-                                    "column " + quote(c.name) + " has different values within study " +
-                                        quote(study.label) + " (\"" + std::string(seen) + "\" and \"" +
-                                        std::string(s) + "\" on line " + std::to_string(row.line) +
-                                        "); the first value is kept as the study's value",
-                                    "a study-level column should have one value per study");
+        Diagnostic& d =
+            diags_.note("varying-study-value", loc(row.line, col),
+                        "column " + quote(c.name) + " has different values within study " + quote(study.label) +
+                            " (\"" + std::string(seen) + "\" and \"" + std::string(s) + "\" on line " +
+                            std::to_string(row.line) + "); the first value is kept as the study's value",
+                        "a study-level column should have one value per study");
         d.study = study.label;
         d.field = c.name;
       }
@@ -860,8 +868,8 @@ std::size_t CsvReader::outcome_for(std::size_t spec, const csv::Row& row) {
     states_.push_back(std::move(st));
     csv::ContrastColumns cc;
     const ContrastSpec& c = s.contrast;
-    cc = {c.treat1 + 1, c.treat2 + 1, c.estimate + 1, c.se + 1, c.variance + 1, c.ci_lower + 1,
-          c.ci_upper + 1, c.p_value + 1, c.n1 + 1, c.n2 + 1, c.events1 + 1, c.events2 + 1};
+    cc = {c.treat1 + 1,   c.treat2 + 1,  c.estimate + 1, c.se + 1, c.variance + 1, c.ci_lower + 1,
+          c.ci_upper + 1, c.p_value + 1, c.n1 + 1,       c.n2 + 1, c.events1 + 1,  c.events2 + 1};
     contrast_columns_.push_back(cc);
   }
   if (fixed) {
@@ -980,8 +988,8 @@ void CsvReader::read_contrast(const csv::Row& row, std::size_t outcome, std::siz
   r.events1 = number(row, c.events1, label, bad);
   r.events2 = number(row, c.events2, label, bad);
   if (bad) {
-    data_.excluded.push_back({data_.outcomes[outcome].name, label, r.treat1 + " vs " + r.treat2,
-                              "a cell is not a number", r.source});
+    data_.excluded.push_back(
+        {data_.outcomes[outcome].name, label, r.treat1 + " vs " + r.treat2, "a cell is not a number", r.source});
     return;
   }
   bool reported = false;
@@ -1011,7 +1019,7 @@ std::vector<std::string> CsvReader::one_row_labels() {
   if (outcome_col_ >= 0) keys.resize(rows);
   std::unordered_map<std::string_view, std::size_t> first_row;
   first_row.reserve(rows);
-  std::vector<std::vector<std::size_t>> groups;  // rows of each duplicated label, in file order
+  std::vector<std::vector<std::size_t>> groups;           // rows of each duplicated label, in file order
   std::unordered_map<std::size_t, std::size_t> group_of;  // first row -> group
   for (std::size_t r = 1; r < rows; ++r) {
     labels[r] = std::string(cell(table_.rows[r], study_col_));
@@ -1033,8 +1041,7 @@ std::vector<std::string> CsvReader::one_row_labels() {
   std::vector<int> id_cols;
   for (const Column& c : cols_) {
     if (c.field == Field::year) year_col = c.index;
-    if (c.field == Field::covariate && !c.demoted_reason.empty() &&
-        c.demoted_reason.rfind("the study label", 0) == 0)
+    if (c.field == Field::covariate && !c.demoted_reason.empty() && c.demoted_reason.rfind("the study label", 0) == 0)
       id_cols.push_back(c.index);
   }
   for (const std::vector<std::size_t>& g : groups) {
@@ -1067,8 +1074,7 @@ std::vector<std::string> CsvReader::one_row_labels() {
     Diagnostic& d = diags_.warning(
         "duplicate-study", loc(table_.rows[g[1]].line, study_col_),
         "study label " + quote(base) + " is used by " + std::to_string(g.size()) + " rows (lines " + lines +
-            ") of a file with one row per study; they are read as " + std::to_string(g.size()) +
-            " studies: " + renamed,
+            ") of a file with one row per study; they are read as " + std::to_string(g.size()) + " studies: " + renamed,
         "give each study its own label; if these rows are arms of one study, use one row per arm");
     d.study = base;
   }
@@ -1079,8 +1085,8 @@ void CsvReader::read_rows() {
   const std::size_t ncols = cols_.size();
   varying_reported_.assign(study_level_cols_.size(), 0);
   std::vector<std::string> labels;
-  const bool one_row_per_study = layout_ == Layout::wide_arm || layout_ == Layout::single_group ||
-                                 (layout_ == Layout::contrast && study_col_ < 0);
+  const bool one_row_per_study =
+      layout_ == Layout::wide_arm || layout_ == Layout::single_group || (layout_ == Layout::contrast && study_col_ < 0);
   if (one_row_per_study) labels = one_row_labels();
 
   std::string label;
@@ -1094,12 +1100,11 @@ void CsvReader::read_rows() {
       if (!extra_empty) {
         const std::string reason =
             "row has " + std::to_string(row.count) + " cells, the header has " + std::to_string(ncols);
-        Diagnostic& d = diags_.error(
-            "ragged-row", {file_, row.line, 0},
-            "line " + std::to_string(row.line) + " has " + std::to_string(row.count) + " cells but the header has " +
-                std::to_string(ncols) + "; the row is skipped",
-            "check for a missing or extra separator (a value containing '" + std::string(1, table_.separator) +
-                "' must be quoted)");
+        Diagnostic& d = diags_.error("ragged-row", {file_, row.line, 0},
+                                     "line " + std::to_string(row.line) + " has " + std::to_string(row.count) +
+                                         " cells but the header has " + std::to_string(ncols) + "; the row is skipped",
+                                     "check for a missing or extra separator (a value containing '" +
+                                         std::string(1, table_.separator) + "' must be quoted)");
         d.study = study_text;
         exclude_row(row, study_text, reason);
         continue;
@@ -1131,11 +1136,11 @@ void CsvReader::read_rows() {
       const int tcol = specs_[0].arms[0].treatment;
       treatment = std::string(cell(row, tcol));
       if (csv::is_missing(treatment)) {
-        Diagnostic& d = diags_.warning(
-            "missing-value", loc(row.line, tcol),
-            "missing treatment in column " + quote(cols_[static_cast<std::size_t>(tcol)].name) + " for study " +
-                quote(label) + "; the row is skipped",
-            "every arm needs the name of its treatment");
+        Diagnostic& d =
+            diags_.warning("missing-value", loc(row.line, tcol),
+                           "missing treatment in column " + quote(cols_[static_cast<std::size_t>(tcol)].name) +
+                               " for study " + quote(label) + "; the row is skipped",
+                           "every arm needs the name of its treatment");
         d.study = label;
         exclude_row(row, label, "missing treatment");
         continue;
@@ -1164,15 +1169,16 @@ void CsvReader::read_rows() {
               name = std::string(cell(row, a.treatment));
               if (csv::is_missing(name)) {
                 bool values = false;
-                for (int c : {a.events, a.nonevents, a.n, a.mean, a.sd, a.median, a.q1, a.q3, a.min, a.max, a.se,
-                              a.time})
+                for (int c :
+                     {a.events, a.nonevents, a.n, a.mean, a.sd, a.median, a.q1, a.q3, a.min, a.max, a.se, a.time})
                   if (present(row, c)) values = true;
                 if (values) {
-                  Diagnostic& d = diags_.warning(
-                      "missing-value", loc(row.line, a.treatment),
-                      "arm " + std::to_string(k + 1) + " of study " + quote(label) + " has values but no treatment in column " +
-                          quote(cols_[static_cast<std::size_t>(a.treatment)].name) + "; the arm is excluded",
-                      "give the arm's treatment, or clear its cells");
+                  Diagnostic& d = diags_.warning("missing-value", loc(row.line, a.treatment),
+                                                 "arm " + std::to_string(k + 1) + " of study " + quote(label) +
+                                                     " has values but no treatment in column " +
+                                                     quote(cols_[static_cast<std::size_t>(a.treatment)].name) +
+                                                     "; the arm is excluded",
+                                                 "give the arm's treatment, or clear its cells");
                   d.study = label;
                   data_.excluded.push_back({data_.outcomes[outcome].name, label, "arm " + std::to_string(k + 1),
                                             "no treatment", loc(row.line, a.treatment)});
@@ -1186,10 +1192,10 @@ void CsvReader::read_rows() {
             read_arm(row, outcome, study, a, name, true);
           }
           if (!any_arm && s == 0) {
-            Diagnostic& d = diags_.warning("no-arms", {file_, row.line, 0},
-                                           "study " + quote(label) +
-                                               " has no arms (all its treatment cells are empty); the row is skipped",
-                                           "give the treatments of the study's arms");
+            Diagnostic& d = diags_.warning(
+                "no-arms", {file_, row.line, 0},
+                "study " + quote(label) + " has no arms (all its treatment cells are empty); the row is skipped",
+                "give the treatments of the study's arms");
             d.study = label;
             exclude_row(row, label, "no arms");
           }
@@ -1214,8 +1220,8 @@ void CsvReader::finish_outcomes() {
       }
       if (sd.arms.empty() && sd.contrasts.empty()) continue;  // every arm excluded already
       const Study& study = data_.studies[sd.study];
-      const SourceLocation where =
-          !sd.arms.empty() ? SourceLocation{file_, sd.arms[0].source.line, 0} : SourceLocation{file_, sd.contrasts[0].source.line, 0};
+      const SourceLocation where = !sd.arms.empty() ? SourceLocation{file_, sd.arms[0].source.line, 0}
+                                                    : SourceLocation{file_, sd.contrasts[0].source.line, 0};
       Diagnostic diag;
       diag.code = "no-data";
       diag.severity = multi_outcome_ ? Severity::note : Severity::warning;
@@ -1253,8 +1259,8 @@ void CsvReader::apply_treatment_labels() {
       const std::string value(csv::trim(t.cell(row, 1)));
       if (r == 0 && !csv::parse_number(key, false)) continue;  // header "Number,Label"
       if (row.count < 2 || key.empty() || value.empty()) {
-        local.warning("labels-file", {path, row.line, 0}, "line " + std::to_string(row.line) +
-                                                              " of the treatment labels file needs a number and a label");
+        local.warning("labels-file", {path, row.line, 0},
+                      "line " + std::to_string(row.line) + " of the treatment labels file needs a number and a label");
         continue;
       }
       labels[key] = value;

@@ -15,10 +15,10 @@ namespace {
 
 // Windows-1252 code points for bytes 0x80..0x9F (the rest of the upper half is Latin-1). The five
 // bytes Windows-1252 leaves undefined map to the C1 control with the same number, as Latin-1 does.
-constexpr std::array<char16_t, 32> kCp1252High = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+constexpr std::array<char16_t, 32> kCp1252High = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                                  0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -87,8 +87,7 @@ constexpr const char* kSaveAsCsvHint =
 
 }  // namespace
 
-DecodedText decode_text(std::string_view text, const std::string& filename, std::size_t max_bytes,
-                        Diagnostics& diags) {
+DecodedText decode_text(std::string_view text, const std::string& filename, std::size_t max_bytes, Diagnostics& diags) {
   DecodedText out;
   out.text = text;
   const SourceLocation file_loc{filename, 0, 0};
@@ -113,8 +112,8 @@ DecodedText decode_text(std::string_view text, const std::string& filename, std:
     return out;
   }
   if (text.size() >= 4 && text.substr(0, 4) == std::string_view("\xD0\xCF\x11\xE0", 4)) {
-    diags.error("binary-file", file_loc, "file is a binary Office document (an Excel .xls workbook?), not a CSV text file",
-                kSaveAsCsvHint);
+    diags.error("binary-file", file_loc,
+                "file is a binary Office document (an Excel .xls workbook?), not a CSV text file", kSaveAsCsvHint);
     out.ok = false;
     return out;
   }
@@ -278,8 +277,9 @@ Table tokenize(std::string_view text, const std::string& filename, Diagnostics& 
       }
     }
     if (unterminated) {
+      const int column = static_cast<int>(t.cells.size() - first) + 1;
       t.cells.resize(first);
-      diags.error("unterminated-quote", {filename, row_line, static_cast<int>(t.cells.size() - first) + 1},
+      diags.error("unterminated-quote", {filename, row_line, column},
                   "a quoted cell starting on line " + std::to_string(row_line) +
                       " has no closing quote; the rest of the file was not read",
                   "check the cell for a stray \" character (a quote inside a quoted cell is written \"\")");
@@ -336,8 +336,7 @@ std::optional<double> parse_number(std::string_view cell, bool decimal_comma) {
   if (s.empty()) return std::nullopt;
   std::array<char, 64> buf{};
   if (decimal_comma && s.find(',') != std::string_view::npos) {
-    if (s.size() >= buf.size() || s.find('.') != std::string_view::npos ||
-        std::count(s.begin(), s.end(), ',') != 1)
+    if (s.size() >= buf.size() || s.find('.') != std::string_view::npos || std::count(s.begin(), s.end(), ',') != 1)
       return std::nullopt;
     std::copy(s.begin(), s.end(), buf.begin());
     std::replace(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(s.size()), ',', '.');

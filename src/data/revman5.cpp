@@ -34,7 +34,9 @@
 //
 // Encoding: RevMan writes ISO-8859-1 (declared in the XML prolog). Such files, and files whose bytes are
 // not valid UTF-8, are transcoded from Windows-1252 (the superset of ISO-8859-1 that the WHATWG encoding
-// standard uses for both labels) to UTF-8 before pugixml parses them. UTF-16 is refused.
+// standard uses for both labels) to UTF-8 before pugixml parses them - unless a file declared ISO-8859-1
+// has non-ASCII bytes that are valid UTF-8 (edited after RevMan saved it): that is read as UTF-8, with a
+// warning. UTF-16 is refused.
 //
 // Checked against: the structure of the public RevMan 5 example guido-s/meta inst/extdata/Fleiss1993.rm5
 // and meta's reader (R/read.rm5-internal.R); the constructed files in tests/data/revman/ hold published
@@ -903,7 +905,16 @@ ReadResult read_revman5(std::string_view text, const std::string& filename, cons
                        enc == "l1" || enc == "windows-1252" || enc == "cp1252" || enc == "iso-8859-15" ||
                        enc == "us-ascii" || enc == "ascii";
     std::string utf8;
-    if (latin) {
+    const bool ascii =
+        std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (latin && !ascii && valid_utf8(text)) {
+      // Non-ASCII Latin-1 text is almost never valid UTF-8 by accident; this is a UTF-8 file whose
+      // prolog was not updated (e.g. after editing it in a text editor).
+      utf8 = std::string(text);
+      r.diagnostics.warning("revman-encoding", {filename, 1, 1},
+                            "the file declares \"" + enc + "\" but is valid UTF-8; it is read as UTF-8",
+                            "correct the encoding in the XML prolog");
+    } else if (latin) {
       utf8 = cp1252_to_utf8(text);
     } else if (valid_utf8(text)) {
       utf8 = std::string(text);

@@ -20,7 +20,9 @@ namespace evident {
 
 namespace {
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) {
+  return "'" + s + "'";
+}
 std::string num(double v) {
   std::string out(1, '"');
   out += csv::format_number(v);
@@ -30,7 +32,8 @@ std::string num(double v) {
 
 class Validator {
  public:
-  Validator(Dataset& data, Diagnostics& diags, const csv::TabularContext* ctx) : data_(data), diags_(diags), ctx_(ctx) {}
+  Validator(Dataset& data, Diagnostics& diags, const csv::TabularContext* ctx)
+      : data_(data), diags_(diags), ctx_(ctx) {}
   void run();
 
  private:
@@ -92,9 +95,9 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
   };
   auto missing = [&](const char* field, int col, const char* needs) {
     const std::string name = column_name(col);
-    const std::string message = name.empty()
-                                    ? of_arm() + " has no " + field + "; the arm is excluded"
-                                    : "missing value in column " + quote(name) + " for " + of_arm() + "; the arm is excluded";
+    const std::string message =
+        name.empty() ? of_arm() + " has no " + field + "; the arm is excluded"
+                     : "missing value in column " + quote(name) + " for " + of_arm() + "; the arm is excluded";
     report(Severity::warning, "missing-value", at(arm.source, col), study, field, col, message,
            std::string("a ") + to_string(outcome.type) + " outcome needs " + needs + " for every arm");
     fail(std::string("missing ") + field);
@@ -107,16 +110,17 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
   };
   // non-finite values (possible in hand-built datasets)
   const std::pair<const std::optional<double>*, std::pair<const char*, int>> all[] = {
-      {&arm.n, {"n", cols.n}},           {&arm.events, {"events", cols.events}}, {&arm.mean, {"mean", cols.mean}},
-      {&arm.sd, {"sd", cols.sd}},        {&arm.time, {"time", cols.time}},       {&arm.median, {"median", cols.median}},
-      {&arm.q1, {"q1", cols.q1}},        {&arm.q3, {"q3", cols.q3}},             {&arm.min, {"min", cols.min}},
-      {&arm.max, {"max", cols.max}},     {&arm.se, {"se", cols.se}},
-      {&arm.sd_baseline, {"sd_baseline", cols.sd_baseline}}};
+      {&arm.n, {"n", cols.n}},          {&arm.events, {"events", cols.events}},
+      {&arm.mean, {"mean", cols.mean}}, {&arm.sd, {"sd", cols.sd}},
+      {&arm.time, {"time", cols.time}}, {&arm.median, {"median", cols.median}},
+      {&arm.q1, {"q1", cols.q1}},       {&arm.q3, {"q3", cols.q3}},
+      {&arm.min, {"min", cols.min}},    {&arm.max, {"max", cols.max}},
+      {&arm.se, {"se", cols.se}},       {&arm.sd_baseline, {"sd_baseline", cols.sd_baseline}}};
   for (const auto& [value, field] : all)
     if (*value && !std::isfinite(**value))
-      invalid("not-finite", field.first, field.second, what(field.first, field.second) + " must be a finite number (" +
-                                                           of_arm() + ")",
-              "", std::string(field.first) + " is not finite");
+      invalid("not-finite", field.first, field.second,
+              what(field.first, field.second) + " must be a finite number (" + of_arm() + ")", "",
+              std::string(field.first) + " is not finite");
   if (!usable) return false;
 
   auto check_n = [&](bool required, const char* needs) {
@@ -125,7 +129,8 @@ bool Validator::check_arm(const Arm& arm, const Outcome& outcome, const std::str
       return;
     }
     if (*arm.n <= 0)
-      invalid("non-positive-n", "n", cols.n, what("n", cols.n) + " must be > 0, got " + num(*arm.n) + " (" + of_arm() + ")",
+      invalid("non-positive-n", "n", cols.n,
+              what("n", cols.n) + " must be > 0, got " + num(*arm.n) + " (" + of_arm() + ")",
               "an arm needs at least one participant", "n must be > 0");
     else
       whole(arm.n, "n", cols.n);
@@ -233,8 +238,8 @@ bool Validator::check_contrast(const ContrastRecord& c, const csv::ContrastColum
     return false;
   }
   const std::pair<const std::optional<double>*, std::pair<const char*, int>> all[] = {
-      {&c.estimate, {"TE", cols.estimate}}, {&c.se, {"seTE", cols.se}},
-      {&c.variance, {"vi", cols.variance}}, {&c.ci_lower, {"ci.lb", cols.ci_lower}},
+      {&c.estimate, {"TE", cols.estimate}},    {&c.se, {"seTE", cols.se}},
+      {&c.variance, {"vi", cols.variance}},    {&c.ci_lower, {"ci.lb", cols.ci_lower}},
       {&c.ci_upper, {"ci.ub", cols.ci_upper}}, {&c.p_value, {"pval", cols.p_value}}};
   for (const auto& [value, field] : all)
     if (*value && !std::isfinite(**value))
@@ -264,7 +269,8 @@ bool Validator::check_contrast(const ContrastRecord& c, const csv::ContrastColum
     return false;
   }
   if (c.se && *c.se <= 0)
-    invalid("non-positive-se", "seTE", cols.se, what("seTE", cols.se) + " must be > 0, got " + num(*c.se) + " (" + of + ")",
+    invalid("non-positive-se", "seTE", cols.se,
+            what("seTE", cols.se) + " must be > 0, got " + num(*c.se) + " (" + of + ")",
             "a standard error must be positive", "seTE must be > 0");
   if (c.variance && *c.variance <= 0)
     invalid("non-positive-variance", "vi", cols.variance,
@@ -272,19 +278,20 @@ bool Validator::check_contrast(const ContrastRecord& c, const csv::ContrastColum
             "a sampling variance must be positive", "variance must be > 0");
   if (ci && *c.ci_lower > *c.ci_upper)
     invalid("bad-ci", "ci.lb", cols.ci_lower,
-            "the lower confidence limit " + num(*c.ci_lower) + " is above the upper limit " + num(*c.ci_upper) +
-                " (" + of + ")",
+            "the lower confidence limit " + num(*c.ci_lower) + " is above the upper limit " + num(*c.ci_upper) + " (" +
+                of + ")",
             "are the two columns swapped?", "lower CI limit > upper");
   if (c.p_value && (*c.p_value <= 0 || *c.p_value > 1))
     invalid("bad-p-value", "pval", cols.p_value,
             what("pval", cols.p_value) + " must be in (0, 1], got " + num(*c.p_value) + " (" + of + ")",
             "a p-value lies between 0 and 1", "p-value outside (0, 1]");
   if (!(c.ci_level > 0 && c.ci_level < 1))
-    invalid("bad-ci-level", "ci_level", 0, "the confidence level must be in (0, 1), got " + num(c.ci_level) + " (" + of + ")",
+    invalid("bad-ci-level", "ci_level", 0,
+            "the confidence level must be in (0, 1), got " + num(c.ci_level) + " (" + of + ")",
             "0.95 for a 95% interval", "confidence level outside (0, 1)");
   // arm summaries travelling with the comparison: checked, never a reason to drop it
-  const std::pair<const std::optional<double>*, std::pair<const char*, int>> arms[] = {
-      {&c.n1, {"n1", cols.n1}}, {&c.n2, {"n2", cols.n2}}};
+  const std::pair<const std::optional<double>*, std::pair<const char*, int>> arms[] = {{&c.n1, {"n1", cols.n1}},
+                                                                                       {&c.n2, {"n2", cols.n2}}};
   for (const auto& [value, field] : arms)
     if (*value && !(**value > 0))
       report(Severity::warning, "non-positive-n", at(c.source, field.second), study, field.first, field.second,
@@ -318,17 +325,19 @@ void Validator::check_outcome(std::size_t index) {
   const bool single_group = arm_studies > 0 && one_arm == arm_studies;
 
   auto exclude = [&](const std::string& study, const std::string& treatment, const std::string& reason,
-                     const SourceLocation& where) { data_.excluded.push_back({outcome.name, study, treatment, reason, where}); };
+                     const SourceLocation& where) {
+    data_.excluded.push_back({outcome.name, study, treatment, reason, where});
+  };
 
   std::vector<char> seen(data_.studies.size(), 0);
   std::vector<StudyData> kept;
   kept.reserve(outcome.data.size());
   for (StudyData& sd : outcome.data) {
     if (sd.study >= data_.studies.size()) {
-      diags_.error("unknown-study", {data_.source_file, 0, 0},
-                   "outcome " + quote(outcome.name) + " refers to study #" + std::to_string(sd.study) +
-                       ", which does not exist",
-                   "every study of an outcome must be listed in the dataset's studies");
+      diags_.error(
+          "unknown-study", {data_.source_file, 0, 0},
+          "outcome " + quote(outcome.name) + " refers to study #" + std::to_string(sd.study) + ", which does not exist",
+          "every study of an outcome must be listed in the dataset's studies");
       continue;
     }
     const std::string& label = data_.studies[sd.study].label;
@@ -393,22 +402,22 @@ void Validator::check_outcome(std::size_t index) {
           }
       if (dup_second) {
         const int col = dup_second->columns.treatment;
-        Diagnostic& d = report(
-            Severity::error, "duplicate-treatment", at(dup_second->source, col), label, "treatment", col,
-            "treatment " + quote(dup_second->treatment) + " appears twice in study " + quote(label) + " (lines " +
-                std::to_string(dup_first->source.line) + " and " + std::to_string(dup_second->source.line) +
-                "); the study is excluded",
-            "each arm of a study needs its own treatment; merge the arms or correct the label");
+        Diagnostic& d =
+            report(Severity::error, "duplicate-treatment", at(dup_second->source, col), label, "treatment", col,
+                   "treatment " + quote(dup_second->treatment) + " appears twice in study " + quote(label) +
+                       " (lines " + std::to_string(dup_first->source.line) + " and " +
+                       std::to_string(dup_second->source.line) + "); the study is excluded",
+                   "each arm of a study needs its own treatment; merge the arms or correct the label");
         (void)d;
         exclude(label, "", "treatment " + quote(dup_second->treatment) + " given twice", study_where);
         continue;
       }
       if (single_group && good.size() == 1) {
-        Diagnostic& d = diags_.warning("single-arm-study", good[0].source,
-                                       "study " + quote(label) + " has only one arm (outcome " +
-                                           quote(outcome.name) + " holds single-group data)",
-                                       "single-group data can be summarised (proportions, means) but not compared "
-                                       "between treatments");
+        Diagnostic& d = diags_.warning(
+            "single-arm-study", good[0].source,
+            "study " + quote(label) + " has only one arm (outcome " + quote(outcome.name) + " holds single-group data)",
+            "single-group data can be summarised (proportions, means) but not compared "
+            "between treatments");
         d.study = label;
       } else if (good.size() < 2) {
         const bool lost = good.size() < given || arms_excluded_before_.count(outcome.name + '\x1f' + label);
@@ -428,7 +437,8 @@ void Validator::check_outcome(std::size_t index) {
         }
         Diagnostic& d = diags_.warning("single-arm-study", good.empty() ? study_where : good[0].source, message, hint);
         d.study = label;
-        exclude(label, "", good.empty() ? "no usable arm" : "only one arm", study_where);
+        exclude(label, "", good.empty() ? "no usable arm" : "only one arm",
+                good.empty() ? study_where : good[0].source);
         continue;
       }
       sd.arms = std::move(good);
@@ -454,12 +464,12 @@ void Validator::check_outcome(std::size_t index) {
         }
       }
       if (dup_second) {
-        Diagnostic& d = diags_.error(
-            "duplicate-comparison", dup_second->source,
-            "comparison " + quote(dup_second->treat1) + " vs " + quote(dup_second->treat2) + " appears twice in study " +
-                quote(label) + " (lines " + std::to_string(dup_first->source.line) + " and " +
-                std::to_string(dup_second->source.line) + "); the study is excluded",
-            "give each comparison of a study once");
+        Diagnostic& d = diags_.error("duplicate-comparison", dup_second->source,
+                                     "comparison " + quote(dup_second->treat1) + " vs " + quote(dup_second->treat2) +
+                                         " appears twice in study " + quote(label) + " (lines " +
+                                         std::to_string(dup_first->source.line) + " and " +
+                                         std::to_string(dup_second->source.line) + "); the study is excluded",
+                                     "give each comparison of a study once");
         d.study = label;
         exclude(label, "", "comparison given twice", where);
         continue;
@@ -522,6 +532,8 @@ void validate_dataset_tabular(Dataset& data, Diagnostics& diagnostics, const csv
   Validator(data, diagnostics, context).run();
 }
 
-void validate_dataset(Dataset& data, Diagnostics& diagnostics) { validate_dataset_tabular(data, diagnostics, nullptr); }
+void validate_dataset(Dataset& data, Diagnostics& diagnostics) {
+  validate_dataset_tabular(data, diagnostics, nullptr);
+}
 
 }  // namespace evident

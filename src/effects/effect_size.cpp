@@ -32,20 +32,21 @@
 //   SMD d = (m1 - m2)/S, S^2 = ((n1-1)s1^2 + (n2-1)s2^2)/(n1+n2-2) (Hedges 1981, J Educ Stat 6:107,
 //       doi:10.3102/10769986006002107; Hedges & Olkin 1985 ch. 5; Borenstein et al. 2009 ch. 4);
 //       g = J(m) d with m = n1 + n2 - 2 and, per SmdCorrection,
-//       exact  J = Gamma(m/2)/(sqrt(m/2) Gamma((m-1)/2)) (Hedges 1981 eq. 6b),
+//       exact  J = Gamma(m/2)/(sqrt(m/2) Gamma((m-1)/2)) (Hedges 1981; Hedges & Olkin 1985 p. 104),
 //              var = 1/n1 + 1/n2 + g^2 (1 - (m-2)/(m J^2))   [metacont default; escalc vtype "UB"]
 //       exact_ls  same J, var = 1/n1 + 1/n2 + g^2/(2N)     [escalc "SMD", vtype "LS"]
-//       approx J = 1 - 3/(4m-1) (Hedges 1981 eq. 6e), var = 1/n1 + 1/n2 + g^2/(2(N-3.94)) [metacont exact.smd = FALSE]
-//       none   d, var = 1/n1 + 1/n2 + d^2/(2N)             [Borenstein 2009 eq. 4.20; metacont "Cohen"]
+//       approx J = 1 - 3/(4m-1) (Borenstein 2009 p. 27), var = 1/n1 + 1/n2 + g^2/(2(N-3.94)) [metacont exact.smd =
+//       FALSE] none   d, var = 1/n1 + 1/n2 + d^2/(2N)             [Borenstein 2009 pp. 26-27; metacont "Cohen"]
 //       Multi-arm studies (netmeta::pairwise(); Crippa & Orsini 2016, BMC Med Res Methodol 16:91,
 //       doi:10.1186/s12874-016-0189-0, eqs. 4-5): S pooled over all arms, Cohen's d,
 //       var = 1/n1 + 1/n2 + d^2/(2 N_study).
 //   GLASS d = (m1 - m2)/s2, m = n2 - 1; exact: escalc "SMD1" vtype "UB"; exact_ls: "SMD1" "LS"
 //       (var 1/n1 + 1/n2 + g^2/(2 n2)); approx: approximate J, LS variance; none: meta's Glass
 //       (Cooper & Hedges 1994 p. 238), var = 1/n1 + 1/n2 + d^2/(2(n2-1)).
-//   ROM log(m1/m2); var = s1^2/(n1 m1^2) + s2^2/(n2 m2^2) (Hedges, Gurevitch & Curtis 1999,
-//       Ecology 80:1150, doi:10.1890/0012-9658(1999)080[1150:TMAORR]2.0.CO;2, eq. 1 and 9;
-//       escalc "ROM" vtype "LS"); arms with a mean <= 0 are left out (as metacont).
+//   ROM log(m1/m2); var = s1^2/(n1 m1^2) + s2^2/(n2 m2^2): the log response ratio and its
+//       large-sample variance (Hedges, Gurevitch & Curtis 1999, Ecology 80:1150,
+//       doi:10.1890/0012-9658(1999)080[1150:TMAORR]2.0.CO;2; escalc "ROM" vtype "LS");
+//       arms with a mean <= 0 are left out (as metacont).
 // Single-group (escalc): PR p, var p(1-p)/n; PLN log p, var 1/x - 1/n; PLO log(p/(1-p)),
 //   var 1/x + 1/(n-x); PAS asin(sqrt(p)), var 1/(4n); with x, n corrected (x+k, n+2k) except PAS.
 // Contrast-level records: the estimate (log of a ratio given on the natural scale) and its SE,
@@ -83,6 +84,10 @@ std::string fmt_num(double v) {
 
 bool finite(double v) {
   return std::isfinite(v);
+}
+
+std::optional<double> finite_or_none(const std::optional<double>& v) {
+  return v && std::isfinite(*v) ? v : std::nullopt;
 }
 
 enum class Family { binary, rate, continuous, single_group, contrast_only };
@@ -146,17 +151,28 @@ bool outcome_fits(OutcomeType t, Family f) {
   return true;
 }
 
-/// Hedges' exact small-sample factor J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m > 1.
+// Boost.Math reports trouble through errno and a NaN / Inf result instead of throwing: the library
+// never throws on user input, and every result is checked for finiteness.
+using NoThrow =
+    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::errno_on_error>,
+                                  boost::math::policies::pole_error<boost::math::policies::errno_on_error>,
+                                  boost::math::policies::overflow_error<boost::math::policies::errno_on_error>,
+                                  boost::math::policies::evaluation_error<boost::math::policies::errno_on_error>>;
+
+/// Hedges' exact small-sample factor J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m > 1
+/// (Hedges 1981; Hedges & Olkin 1985 p. 104), from Boost's accurate Gamma(a) / Gamma(a + delta).
 double hedges_j_exact(double m) {
-  return boost::math::tgamma_delta_ratio(m / 2.0, -0.5) / std::sqrt(m / 2.0);
+  return boost::math::tgamma_delta_ratio(m / 2.0, -0.5, NoThrow()) / std::sqrt(m / 2.0);
 }
 
 double hedges_j_approx(double m) {
   return 1.0 - 3.0 / (4.0 * m - 1.0);
 }
 
-double normal_quantile(double p) {
-  return boost::math::quantile(boost::math::normal_distribution<double>(), p);
+/// z with P(Z > z) = upper_tail, from the upper tail so that tiny p-values keep their precision.
+double normal_upper_quantile(double upper_tail) {
+  return boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double, NoThrow>(), upper_tail));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -643,6 +659,7 @@ void Builder::emit_pairs(const StudyWork& sw) {
       n_total += a.n;
     }
     sd_pooled = df > 0 ? std::sqrt(ss / df) : 0.0;
+    if (!finite(sd_pooled) || !finite(n_total)) sd_pooled = 0.0;  // left out below
   }
   for (std::size_t i = 0; i < arms.size(); ++i)
     for (std::size_t j = i + 1; j < arms.size(); ++j) {
@@ -671,8 +688,8 @@ void Builder::emit_pairs(const StudyWork& sw) {
           ec.events2 = g2.events;
           ec.time1 = g1.time;
           ec.time2 = g2.time;
-          if (g1.arm->n) ec.n1 = *g1.arm->n;
-          if (g2.arm->n) ec.n2 = *g2.arm->n;
+          ec.n1 = finite_or_none(g1.arm->n);
+          ec.n2 = finite_or_none(g2.arm->n);
           if (r.ok && g1.events == 0 && g2.events == 0)
             r.notes.push_back("no events in either arm (kept, as meta::metainc and metafor::escalc do)");
         }
@@ -692,7 +709,7 @@ void Builder::emit_pairs(const StudyWork& sw) {
         ec.sd2 = g2.sd;
         if (pooled_smd) {
           if (!(sd_pooled > 0)) {
-            r = fail("zero-sd", "the SD pooled over the study's arms is 0");
+            r = fail("invalid-sd", "the SD pooled over the study's arms is 0 or not finite");
           } else {
             const double d = (g1.mean - g2.mean) / sd_pooled;
             r = success(d, 1 / g1.n + 1 / g2.n + d * d / (2 * n_total));
@@ -807,10 +824,10 @@ void Builder::process_contrasts(std::size_t data_index) {
     ec.treat1 = rec.treat1;
     ec.treat2 = rec.treat2;
     ec.source = rec.source;
-    ec.n1 = rec.n1;
-    ec.n2 = rec.n2;
-    ec.events1 = rec.events1;
-    ec.events2 = rec.events2;
+    ec.n1 = finite_or_none(rec.n1);  // informative only; never NaN in the output
+    ec.n2 = finite_or_none(rec.n2);
+    ec.events1 = finite_or_none(rec.events1);
+    ec.events2 = finite_or_none(rec.events2);
     const bool to_log = ratio && !rec.log_scale;
     // the analysis scale: logs of ratios given on the natural scale
     auto scale = [&](double v, const char* what, std::string& problem) -> std::optional<double> {
@@ -876,7 +893,7 @@ void Builder::process_contrasts(std::size_t data_index) {
         drop("the upper CI limit must be above the lower one", "contrast-invalid-value", "ci");
         continue;
       }
-      const double z = normal_quantile((1 + rec.ci_level) / 2);
+      const double z = normal_upper_quantile((1 - rec.ci_level) / 2);
       se = (*hi - *lo) / (2 * z);
       ec.notes.push_back("SE from the " + fmt_num(100 * rec.ci_level) + "% CI" + (to_log ? " (log scale)" : "") +
                          ": (upper - lower) / (2 x " + fmt_num(z) + ")");
@@ -891,7 +908,7 @@ void Builder::process_contrasts(std::size_t data_index) {
         drop("an estimate of 0 with a p-value gives no SE", "contrast-missing-se", "p_value");
         continue;
       }
-      const double z = normal_quantile(1 - p / 2);
+      const double z = normal_upper_quantile(p / 2);
       se = std::fabs(*te) / z;
       ec.notes.push_back("SE from the two-sided p-value " + fmt_num(p) + ": |estimate| / " + fmt_num(z));
     } else {

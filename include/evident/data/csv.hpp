@@ -31,13 +31,12 @@ struct DecodedText {
 };
 
 /// `text` must outlive the result (the result may view it).
-DecodedText decode_text(std::string_view text, const std::string& filename, std::size_t max_bytes,
-                        Diagnostics& diags);
+DecodedText decode_text(std::string_view text, const std::string& filename, std::size_t max_bytes, Diagnostics& diags);
 
 struct Row {
-  int line = 0;            ///< physical line (1-based) where the row starts
-  std::size_t first = 0;   ///< index of its first cell in Table::cells
-  std::size_t count = 0;   ///< number of cells
+  int line = 0;           ///< physical line (1-based) where the row starts
+  std::size_t first = 0;  ///< index of its first cell in Table::cells
+  std::size_t count = 0;  ///< number of cells
 };
 
 struct Table {
@@ -45,7 +44,7 @@ struct Table {
   bool decimal_comma = false;  ///< ';'-separated files use "1,5" for 1.5
   bool fatal = false;          ///< the header itself could not be read (diagnostic written)
   std::vector<std::string_view> cells;
-  std::vector<Row> rows;  ///< rows[0] is the header (when the file has any row)
+  std::vector<Row> rows;            ///< rows[0] is the header (when the file has any row)
   std::deque<std::string> storage;  ///< unescaped quoted cells that `cells` view
   [[nodiscard]] std::string_view cell(const Row& r, std::size_t i) const {
     return i < r.count ? cells[r.first + i] : std::string_view{};
@@ -78,9 +77,37 @@ std::string format_number(double v);
 /// What a column (or a `--map` target) means. `se_any` is a plain "se": the SE of an arm mean in
 /// arm-level files, the SE of the estimate in contrast-level files.
 enum class Field {
-  none, study, treatment, events, nonevents, n, mean, sd, sd_baseline, time, median, q1, q3, min, max,
-  se_any, arm_se, estimate, se, variance, ci_lower, ci_upper, p_value,
-  year, rob_overall, rob_domain, indirectness, outcome, time_point, covariate, ignore,
+  none,
+  study,
+  treatment,
+  events,
+  nonevents,
+  n,
+  mean,
+  sd,
+  sd_baseline,
+  time,
+  median,
+  q1,
+  q3,
+  min,
+  max,
+  se_any,
+  arm_se,
+  estimate,
+  se,
+  variance,
+  ci_lower,
+  ci_upper,
+  p_value,
+  year,
+  rob_overall,
+  rob_domain,
+  indirectness,
+  outcome,
+  time_point,
+  covariate,
+  ignore,
 };
 
 struct FieldRole {

@@ -286,8 +286,7 @@ TEST(CsvDatasets, DietaryfatWithoutMappingSuggestsOne) {
   const auto r = load("dietaryfat.csv");
   EXPECT_FALSE(r.ok());
   ASSERT_FALSE(r.diagnostics.empty());
-  EXPECT_NE(r.diagnostics.items().back().hint.find("--map d=events"), std::string::npos)
-      << all_diagnostics(r);
+  EXPECT_NE(r.diagnostics.items().back().hint.find("--map d=events"), std::string::npos) << all_diagnostics(r);
 }
 
 TEST(CsvDatasets, SmokingcessationNumbersTheRows) {
@@ -329,8 +328,9 @@ TEST(CsvDatasets, MetabookLinde2016) {
 // metadat datasets
 
 TEST(CsvDatasets, DatBcgWithEscalcNames) {
-  for (const auto& maps : {std::vector<std::string>{"tpos=ai", "tneg=bi", "cpos=ci", "cneg=di"},
-                           std::vector<std::string>{"tpos=event1", "tneg=nonevent1", "cpos=event2", "cneg=nonevent2"}}) {
+  for (const auto& maps :
+       {std::vector<std::string>{"tpos=ai", "tneg=bi", "cpos=ci", "cneg=di"},
+        std::vector<std::string>{"tpos=event1", "tneg=nonevent1", "cpos=event2", "cneg=nonevent2"}}) {
     const auto r = load("dat.bcg.csv", maps);
     ASSERT_TRUE(r.ok()) << all_diagnostics(r);
     EXPECT_EQ(r.dataset.format, "csv-two-group");
@@ -353,14 +353,14 @@ TEST(CsvDatasets, DatBcgWithEscalcNames) {
 }
 
 TEST(CsvDatasets, DatCollins1985aThreeOutcomes) {
-  const auto r = load("dat.collins1985a.csv", {"nti=n1", "nci=n2", "b.xti=event1:bleeding", "b.xci=event2:bleeding",
-                                               "o.xti=event1:operation", "o.xci=event2:operation",
-                                               "d.xti=event1:death", "d.xci=event2:death"});
+  const auto r = load("dat.collins1985a.csv",
+                      {"nti=n1", "nci=n2", "b.xti=event1:bleeding", "b.xci=event2:bleeding", "o.xti=event1:operation",
+                       "o.xci=event2:operation", "d.xti=event1:death", "d.xci=event2:death"});
   ASSERT_TRUE(r.ok()) << all_diagnostics(r);
   EXPECT_EQ(r.dataset.studies.size(), 27u);
   // Studies used by metafor (tests/reference/pairwise_dat.collins1985a_*_OR.json, data.used).
-  for (const auto& [name, k] : std::vector<std::pair<std::string, std::size_t>>{
-           {"bleeding", 25}, {"operation", 22}, {"death", 24}}) {
+  for (const auto& [name, k] :
+       std::vector<std::pair<std::string, std::size_t>>{{"bleeding", 25}, {"operation", 22}, {"death", 24}}) {
     const auto ref = evident::test::load_reference("pairwise_dat.collins1985a_" + name + "_OR.json");
     std::size_t used = 0;
     for (const auto& u : ref["data"]["used"]) used += u.get<bool>() ? 1 : 0;
@@ -398,8 +398,8 @@ TEST(CsvDatasets, DatYusuf1985OutcomeColumn) {
 }
 
 TEST(CsvDatasets, DatLi2007AndEgger2001TwoGroupAuto) {
-  for (const auto& [name, k] : std::vector<std::pair<std::string, std::size_t>>{{"dat.li2007.csv", 22},
-                                                                                {"dat.egger2001.csv", 16}}) {
+  for (const auto& [name, k] :
+       std::vector<std::pair<std::string, std::size_t>>{{"dat.li2007.csv", 22}, {"dat.egger2001.csv", 16}}) {
     const auto r = load(name);
     ASSERT_TRUE(r.ok()) << all_diagnostics(r);
     const auto& o = r.dataset.outcomes.at(0);
@@ -518,7 +518,8 @@ TEST(CsvDatasets, SyntheticNetworks) {
     const char* file;
     std::size_t studies, arms;
   };
-  for (const Case& t : {Case{"synthetic_nma_300s_30t.csv", 300, 652}, Case{"synthetic_nma_1500s_80t.csv", 1500, 3284}}) {
+  for (const Case& t :
+       {Case{"synthetic_nma_300s_30t.csv", 300, 652}, Case{"synthetic_nma_1500s_80t.csv", 1500, 3284}}) {
     const auto r = load(t.file);
     ASSERT_TRUE(r.ok()) << all_diagnostics(r);
     EXPECT_TRUE(r.diagnostics.empty()) << all_diagnostics(r);
@@ -554,8 +555,7 @@ TEST(CsvDatasets, SyntheticPairwiseArmDataWinsOverYiVi) {
   options.outcome_type = evident::OutcomeType::contrast;
   const auto c = load("synthetic_pairwise_5000.csv", {}, options);
   ASSERT_TRUE(c.ok()) << all_diagnostics(c);
-  EXPECT_EQ(contrast(c, c.dataset.outcomes.at(0), "P05000", "Experimental", "Control").variance,
-            0.029385553985507247);
+  EXPECT_EQ(contrast(c, c.dataset.outcomes.at(0), "P05000", "Experimental", "Control").variance, 0.029385553985507247);
 }
 
 TEST(CsvDatasets, TrueEffectsFilesAreNotTrialData) {

@@ -81,20 +81,21 @@ TEST(CsvErrors, AllProblemsOfAFileAreReported) {
       "E,x,1,1,10\n"
       "E,y,1,1,10\n");
   EXPECT_FALSE(r.ok());
-  EXPECT_EQ(lines(r),
-            (std::vector<std::string>{
-                "trials.csv:2:4: error: column 'sd' must be > 0, got \"-3\" (arm 'x' of study 'A') (hint: a standard "
-                "deviation cannot be negative; check the sign (was a mean change entered in the SD column?))",
-                "trials.csv:3:1: warning: study 'A' has only one usable arm left in outcome 'trials'; the study is "
-                "excluded (hint: see the messages about its other arms)",
-                "trials.csv:4:4: error: column 'sd' must be > 0, got \"0\" (arm 'x' of study 'B') (hint: an SD of 0 would "
-                "give the arm infinite weight; check the value, or leave the cell empty if it is not known)",
-                "trials.csv:5:1: warning: study 'B' has only one usable arm left in outcome 'trials'; the study is "
-                "excluded (hint: see the messages about its other arms)",
-                "trials.csv:7:2: error: treatment 'x' appears twice in study 'C' (lines 6 and 7); the study is excluded "
-                "(hint: each arm of a study needs its own treatment; merge the arms or correct the label)",
-                "trials.csv:8:1: warning: study 'D' has only one arm in outcome 'trials'; the study is excluded (hint: a "
-                "comparison needs at least two arms; check that all arms of the study use the same study label)"}));
+  EXPECT_EQ(
+      lines(r),
+      (std::vector<std::string>{
+          "trials.csv:2:4: error: column 'sd' must be > 0, got \"-3\" (arm 'x' of study 'A') (hint: a standard "
+          "deviation cannot be negative; check the sign (was a mean change entered in the SD column?))",
+          "trials.csv:3:1: warning: study 'A' has only one usable arm left in outcome 'trials'; the study is "
+          "excluded (hint: see the messages about its other arms)",
+          "trials.csv:4:4: error: column 'sd' must be > 0, got \"0\" (arm 'x' of study 'B') (hint: an SD of 0 would "
+          "give the arm infinite weight; check the value, or leave the cell empty if it is not known)",
+          "trials.csv:5:1: warning: study 'B' has only one usable arm left in outcome 'trials'; the study is "
+          "excluded (hint: see the messages about its other arms)",
+          "trials.csv:7:2: error: treatment 'x' appears twice in study 'C' (lines 6 and 7); the study is excluded "
+          "(hint: each arm of a study needs its own treatment; merge the arms or correct the label)",
+          "trials.csv:8:1: warning: study 'D' has only one arm in outcome 'trials'; the study is excluded (hint: a "
+          "comparison needs at least two arms; check that all arms of the study use the same study label)"}));
   EXPECT_EQ(exclusions(r), (std::vector<std::string>{
                                "trials | A | x | sd must be > 0 | line 2",
                                "trials | A |  | only one arm | line 3",
@@ -122,28 +123,29 @@ TEST(CsvErrors, CountsAndRaggedRows) {
       "E,x,1,10\n"
       "E,y,1,10\n");
   EXPECT_FALSE(r.ok());
-  EXPECT_EQ(lines(r),
-            (std::vector<std::string>{
-                "trials.csv:7: error: line 7 has 5 cells but the header has 4; the row is skipped (hint: check for a "
-                "missing or extra separator (a value containing ',' must be quoted))",
-                "trials.csv:8: error: line 8 has 3 cells but the header has 4; the row is skipped (hint: check for a "
-                "missing or extra separator (a value containing ',' must be quoted))",
-                "trials.csv:2:3: error: more events than participants in arm 'x' of study 'A': column 'events' is "
-                "\"12\", column 'n' is \"10\" (hint: events must not exceed n; are the two columns swapped?)",
-                "trials.csv:3:3: error: column 'events' must be >= 0, got \"-1\" (arm 'y' of study 'A') (hint: an event "
-                "count cannot be negative)",
-                "trials.csv:2:1: warning: study 'A' has no usable arm in outcome 'trials'; the study is excluded (hint: "
-                "see the messages about its arms)",
-                "trials.csv:4:3: warning: column 'events' should be a whole number, got \"2.5\" (arm 'x' of study 'B') "
-                "(hint: counts are whole numbers; the value is used as given)",
-                "trials.csv:5:4: error: column 'n' must be > 0, got \"0\" (arm 'y' of study 'B') (hint: an arm needs at "
-                "least one participant)",
-                "trials.csv:4:1: warning: study 'B' has only one usable arm left in outcome 'trials'; the study is "
-                "excluded (hint: see the messages about its other arms)",
-                "trials.csv:6:1: warning: study 'C' has only one arm in outcome 'trials'; the study is excluded (hint: a "
-                "comparison needs at least two arms; check that all arms of the study use the same study label)",
-                "trials.csv:9:1: warning: study 'D' has only one arm in outcome 'trials'; the study is excluded (hint: a "
-                "comparison needs at least two arms; check that all arms of the study use the same study label)"}));
+  EXPECT_EQ(
+      lines(r),
+      (std::vector<std::string>{
+          "trials.csv:7: error: line 7 has 5 cells but the header has 4; the row is skipped (hint: check for a "
+          "missing or extra separator (a value containing ',' must be quoted))",
+          "trials.csv:8: error: line 8 has 3 cells but the header has 4; the row is skipped (hint: check for a "
+          "missing or extra separator (a value containing ',' must be quoted))",
+          "trials.csv:2:3: error: more events than participants in arm 'x' of study 'A': column 'events' is "
+          "\"12\", column 'n' is \"10\" (hint: events must not exceed n; are the two columns swapped?)",
+          "trials.csv:3:3: error: column 'events' must be >= 0, got \"-1\" (arm 'y' of study 'A') (hint: an event "
+          "count cannot be negative)",
+          "trials.csv:2:1: warning: study 'A' has no usable arm in outcome 'trials'; the study is excluded (hint: "
+          "see the messages about its arms)",
+          "trials.csv:4:3: warning: column 'events' should be a whole number, got \"2.5\" (arm 'x' of study 'B') "
+          "(hint: counts are whole numbers; the value is used as given)",
+          "trials.csv:5:4: error: column 'n' must be > 0, got \"0\" (arm 'y' of study 'B') (hint: an arm needs at "
+          "least one participant)",
+          "trials.csv:4:1: warning: study 'B' has only one usable arm left in outcome 'trials'; the study is "
+          "excluded (hint: see the messages about its other arms)",
+          "trials.csv:6:1: warning: study 'C' has only one arm in outcome 'trials'; the study is excluded (hint: a "
+          "comparison needs at least two arms; check that all arms of the study use the same study label)",
+          "trials.csv:9:1: warning: study 'D' has only one arm in outcome 'trials'; the study is excluded (hint: a "
+          "comparison needs at least two arms; check that all arms of the study use the same study label)"}));
   EXPECT_EQ(exclusions(r), (std::vector<std::string>{
                                " | C |  | row has 5 cells, the header has 4 | line 7",
                                " | D |  | row has 3 cells, the header has 4 | line 8",
@@ -190,26 +192,29 @@ TEST(CsvErrors, NoDataColumnsSuggestsAMapping) {
             "estimate (TE) and its standard error (seTE) (hint: say which column holds which field, e.g. --map "
             "exac=events (see docs/methods/input-formats.md))");
   // a first row of numbers is not a header
-  EXPECT_EQ(read("1,2,3\n4,5,6\n").diagnostics.items().back().hint, "the first row should hold the column names, not data");
+  EXPECT_EQ(read("1,2,3\n4,5,6\n").diagnostics.items().back().hint,
+            "the first row should hold the column names, not data");
 }
 
 TEST(CsvErrors, StudyWithOneArm) {
   const auto r = read("study,treatment,events,n\nA,x,1,10\nA,y,2,10\nB,x,1,10\n");
   EXPECT_TRUE(r.ok());  // a warning, not an error
-  EXPECT_EQ(lines(r), (std::vector<std::string>{
-                          "trials.csv:4:1: warning: study 'B' has only one arm in outcome 'trials'; the study is excluded "
-                          "(hint: a comparison needs at least two arms; check that all arms of the study use the same "
-                          "study label)"}));
+  EXPECT_EQ(lines(r),
+            (std::vector<std::string>{
+                "trials.csv:4:1: warning: study 'B' has only one arm in outcome 'trials'; the study is excluded "
+                "(hint: a comparison needs at least two arms; check that all arms of the study use the same "
+                "study label)"}));
   EXPECT_EQ(exclusions(r), (std::vector<std::string>{"trials | B |  | only one arm | line 4"}));
 }
 
 TEST(CsvErrors, DuplicateStudyLabelInOneRowPerStudyFile) {
   const auto r = read("study,treat1,event1,n1,treat2,event2,n2\nS,a,1,10,b,2,10\nT,a,1,10,b,2,10\nS,a,3,10,c,4,10\n");
   EXPECT_TRUE(r.ok());
-  EXPECT_EQ(lines(r), (std::vector<std::string>{
-                          "trials.csv:4:1: warning: study label 'S' is used by 2 rows (lines 2, 4) of a file with one "
-                          "row per study; they are read as 2 studies: 'S (line 2)', 'S (line 4)' (hint: give each study "
-                          "its own label; if these rows are arms of one study, use one row per arm)"}));
+  EXPECT_EQ(lines(r),
+            (std::vector<std::string>{
+                "trials.csv:4:1: warning: study label 'S' is used by 2 rows (lines 2, 4) of a file with one "
+                "row per study; they are read as 2 studies: 'S (line 2)', 'S (line 4)' (hint: give each study "
+                "its own label; if these rows are arms of one study, use one row per arm)"}));
   EXPECT_EQ(r.dataset.studies.size(), 3u);
   // with a year column the year tells them apart
   const auto y = read("study,year,ai,n1i,ci,n2i\nShechter,1990,1,50,9,53\nShechter,1995,4,96,17,98\n");
@@ -246,9 +251,9 @@ TEST(CsvErrors, EmptyAndHeaderOnlyFiles) {
                                                            "header row and one row per arm or per study)"}))
         << text;
   for (const char* text : {"study,treatment,events,n\n", "study,treatment,events,n\r\n\r\n,,,\n"})
-    EXPECT_EQ(lines(read(text)),
-              (std::vector<std::string>{"trials.csv:1: error: file has a header but no data rows (hint: add one row per "
-                                        "arm or per study below the header)"}));
+    EXPECT_EQ(lines(read(text)), (std::vector<std::string>{
+                                     "trials.csv:1: error: file has a header but no data rows (hint: add one row per "
+                                     "arm or per study below the header)"}));
 }
 
 TEST(CsvErrors, BinaryFiles) {
@@ -267,15 +272,15 @@ TEST(CsvErrors, BinaryFiles) {
 
 TEST(CsvErrors, VeryLongLineIsReportedNotHung) {
   const std::string one_line(10 * 1024 * 1024, 'a');  // 10 MB without a newline
-  EXPECT_EQ(lines(read(one_line)),
-            (std::vector<std::string>{"trials.csv:1: error: line 1 is 10485760 bytes long, more than the limit of "
-                                      "1048576 bytes; it was skipped (hint: this does not look like a CSV file with one "
-                                      "table row per line)"}));
+  EXPECT_EQ(
+      lines(read(one_line)),
+      (std::vector<std::string>{"trials.csv:1: error: line 1 is 10485760 bytes long, more than the limit of "
+                                "1048576 bytes; it was skipped (hint: this does not look like a CSV file with one "
+                                "table row per line)"}));
   const std::string commas(10 * 1024 * 1024, ',');
   EXPECT_EQ(read(commas).diagnostics.items().at(0).code, "line-too-long");
   // a long data row is skipped, the rest is read
-  const auto r = read("study,treatment,events,n\nA,x,1," + std::string(2 * 1024 * 1024, '9') +
-                      "\nB,x,1,2\nB,y,1,2\n");
+  const auto r = read("study,treatment,events,n\nA,x,1," + std::string(2 * 1024 * 1024, '9') + "\nB,x,1,2\nB,y,1,2\n");
   EXPECT_EQ(lines(r).at(0),
             "trials.csv:2: error: line 2 is 2097158 bytes long, more than the limit of 1048576 bytes; it was skipped "
             "(hint: this does not look like a CSV file with one table row per line)");
@@ -283,12 +288,13 @@ TEST(CsvErrors, VeryLongLineIsReportedNotHung) {
 }
 
 TEST(CsvErrors, UnterminatedQuote) {
-  EXPECT_EQ(lines(read("study,treatment,events,n\nA,\"x,1,10\nA,y,2,10\n")),
-            (std::vector<std::string>{"trials.csv:2:2: error: a quoted cell starting on line 2 has no closing quote; the "
-                                      "rest of the file was not read (hint: check the cell for a stray \" character (a "
-                                      "quote inside a quoted cell is written \"\"))",
-                                      "trials.csv:1: error: file has a header but no data rows (hint: add one row per "
-                                      "arm or per study below the header)"}));
+  EXPECT_EQ(
+      lines(read("study,treatment,events,n\nA,\"x,1,10\nA,y,2,10\n")),
+      (std::vector<std::string>{"trials.csv:2:2: error: a quoted cell starting on line 2 has no closing quote; the "
+                                "rest of the file was not read (hint: check the cell for a stray \" character (a "
+                                "quote inside a quoted cell is written \"\"))",
+                                "trials.csv:1: error: file has a header but no data rows (hint: add one row per "
+                                "arm or per study below the header)"}));
 }
 
 TEST(CsvErrors, TrueEffectsFileIsNotTrialData) {
@@ -353,10 +359,12 @@ TEST(CsvErrors, Contrasts) {
                 "trials.csv:7:1: error: comparison 'y' vs 'x' appears twice in study 'D' (lines 6 and 7); the study is "
                 "excluded (hint: give each comparison of a study once)"}));
   EXPECT_EQ(r.dataset.outcomes.at(0).data.size(), 1u);  // E
-  const auto ci = read("study,treat1,treat2,TE,lower,upper,p\nA,x,y,0.5,1,0.2,0.3\nB,x,y,0.5,0.1,0.9,1.5\nC,x,y,1,0,2,\n");
-  EXPECT_EQ(lines(ci).at(0),
-            "trials.csv:2:5: error: the lower confidence limit \"1\" is above the upper limit \"0.2\" (comparison 'x' vs "
-            "'y' of study 'A') (hint: are the two columns swapped?)");
+  const auto ci =
+      read("study,treat1,treat2,TE,lower,upper,p\nA,x,y,0.5,1,0.2,0.3\nB,x,y,0.5,0.1,0.9,1.5\nC,x,y,1,0,2,\n");
+  EXPECT_EQ(
+      lines(ci).at(0),
+      "trials.csv:2:5: error: the lower confidence limit \"1\" is above the upper limit \"0.2\" (comparison 'x' vs "
+      "'y' of study 'A') (hint: are the two columns swapped?)");
   EXPECT_EQ(lines(ci).at(2),
             "trials.csv:3:7: error: column 'p' must be in (0, 1], got \"1.5\" (comparison 'x' vs 'y' of study 'B') "
             "(hint: a p-value lies between 0 and 1)");
@@ -366,9 +374,10 @@ TEST(CsvErrors, RatesNeedPositivePersonTime) {
   const auto r = read("study,treatment,events,time\nA,x,1,-10\nA,y,2,10\nB,x,1,10\nB,y,2,10\n");
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.dataset.outcomes.at(0).type, evident::OutcomeType::rate);
-  EXPECT_EQ(lines(r).at(0),
-            "trials.csv:2:4: error: column 'time' must be > 0, got \"-10\" (arm 'x' of study 'A') (hint: person-time at "
-            "risk must be positive)");
+  EXPECT_EQ(
+      lines(r).at(0),
+      "trials.csv:2:4: error: column 'time' must be > 0, got \"-10\" (arm 'x' of study 'A') (hint: person-time at "
+      "risk must be positive)");
 }
 
 TEST(CsvErrors, BadStudyLevelValuesAreWarnings) {

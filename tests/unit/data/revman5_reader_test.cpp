@@ -335,6 +335,15 @@ TEST(Revman5Reader, Utf8AndUndeclaredLatin1) {
   ASSERT_EQ(c.dataset.outcomes.size(), 1U) << all_messages(c);
   EXPECT_EQ(c.dataset.outcomes[0].name, "C / Patients\u2019 deaths");
   EXPECT_EQ(find_code(c, "revman-encoding"), nullptr);
+
+  // UTF-8 bytes under an ISO-8859-1 prolog (a file edited after RevMan saved it): read as UTF-8, with a warning.
+  const std::string mislabelled = replaced(utf8, "UTF-8", "ISO-8859-1");
+  const ReadResult m = evident::read_revman5(mislabelled, "mislabelled.rm5");
+  ASSERT_EQ(m.dataset.studies.size(), 1U);
+  EXPECT_EQ(m.dataset.studies[0].label, "M\u00fcller 2001");
+  ASSERT_NE(find_code(m, "revman-encoding"), nullptr) << all_messages(m);
+  EXPECT_EQ(find_code(m, "revman-encoding")->message,
+            "the file declares \"iso-8859-1\" but is valid UTF-8; it is read as UTF-8");
 }
 
 TEST(Revman5Reader, IvScaleFromLogDataAndLogEffectSize) {

@@ -179,7 +179,7 @@ TEST(EffectSizeContinuous, Normand1999StandardisedMeanDifferenceConventions) {
     EXPECT_REL(test::ref_number(ext["cmi_SMD"][i]) * d.contrasts[i].te, g.contrasts[i].te, kTol);
     EXPECT_REL(test::ref_number(ext["cmi_SMD1"][i]) * dg.contrasts[i].te, test::ref_number(ext["SMD1_UB"]["yi"][i]),
                kTol);
-    // Borenstein et al. 2009 eq. 4.20: var(d) = (n1 + n2)/(n1 n2) + d^2 / (2 (n1 + n2))
+    // Borenstein et al. 2009, pp. 26-27: var(d) = (n1 + n2)/(n1 n2) + d^2 / (2 (n1 + n2))
     const double n1 = *d.contrasts[i].n1, n2 = *d.contrasts[i].n2, dd = d.contrasts[i].te;
     EXPECT_REL((n1 + n2) / (n1 * n2) + dd * dd / (2 * (n1 + n2)), d.contrasts[i].se * d.contrasts[i].se, 1e-14);
   }
