@@ -225,6 +225,15 @@ bool CsvReader::read_header() {
     c.name = std::string(csv::trim(table_.cell(header, i)));
     if (c.name.empty()) {
       c.field = Field::ignore;
+      for (std::size_t r = 1; r < table_.rows.size(); ++r) {
+        if (csv::is_missing(table_.cell(table_.rows[r], i))) continue;
+        diags_.warning("unnamed-column", loc(header.line, c.index),
+                       "column " + std::to_string(i + 1) + " has no name in the header; its values (e.g. \"" +
+                           std::string(csv::trim(table_.cell(table_.rows[r], i))) + "\" on line " +
+                           std::to_string(table_.rows[r].line) + ") are ignored",
+                       "give the column a name");
+        break;
+      }
       continue;
     }
     if (auto [it, inserted] = seen.emplace(csv::to_lower(c.name), c.index); !inserted) {

@@ -165,6 +165,14 @@ TEST(CsvErrors, TrailingEmptyCellsAreNotRagged) {
   EXPECT_TRUE(r.diagnostics.empty()) << lines(r).at(0);
 }
 
+TEST(CsvErrors, UnnamedColumnWithValues) {
+  const auto r = read("study,treatment,events,n,\nA,x,1,10,\nA,y,2,10,7\n");
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(lines(r), (std::vector<std::string>{"trials.csv:1:5: warning: column 5 has no name in the header; its "
+                                                "values (e.g. \"7\" on line 3) are ignored (hint: give the column a "
+                                                "name)"}));
+}
+
 TEST(CsvErrors, MissingRequiredColumn) {
   EXPECT_EQ(lines(read("study,treatment,events\nA,x,1\nA,y,2\n")),
             (std::vector<std::string>{
