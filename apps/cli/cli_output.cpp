@@ -17,8 +17,10 @@ namespace evident_cli {
 
 namespace {
 
-std::string plural(std::size_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+std::string plural(std::size_t n, const std::string& word) {
+  if (n == 1) return fmt::format("{} {}", n, word);
+  if (word.size() > 1 && word.back() == 'y') return fmt::format("{} {}ies", n, word.substr(0, word.size() - 1));
+  return fmt::format("{} {}s", n, word);
 }
 
 /// Shortest text that reads back to the same double (CSV output keeps full precision).

@@ -86,7 +86,13 @@ struct EffectArgs {
   std::string cc_method = "constant";
   bool include_all_zero = false;
   std::string smd = "exact";
+  std::string convention = "meta";
   bool smd_pairwise = false;
+  bool no_convert = false;
+  bool impute_sd = false;
+  std::string impute_method = "pooled";
+  std::optional<double> impute_value;
+  std::string carry_over;
 };
 
 bool make_effect_options(const EffectArgs& a, const evident::Outcome& outcome, evident::EffectOptions& o) {
@@ -112,8 +118,16 @@ bool make_effect_options(const EffectArgs& a, const evident::Outcome& outcome, e
   o.include_all_zero = a.include_all_zero;
   if (a.smd == "exact") o.smd_correction = evident::SmdCorrection::hedges_exact;
   if (a.smd == "approx") o.smd_correction = evident::SmdCorrection::hedges_approx;
+  if (a.smd == "exact-ls") o.smd_correction = evident::SmdCorrection::hedges_exact_ls;
+  o.correction.convention =
+      a.convention == "metafor" ? evident::CorrectionConvention::metafor : evident::CorrectionConvention::meta;
   if (a.smd == "none") o.smd_correction = evident::SmdCorrection::none;
   o.smd_multiarm_pooled = !a.smd_pairwise;
+  o.convert_summaries = !a.no_convert;
+  o.impute_missing_sd = a.impute_sd || a.impute_value.has_value() || !a.carry_over.empty();
+  o.imputation.pool = a.impute_method == "mean" ? evident::SdPoolMethod::mean : evident::SdPoolMethod::pooled;
+  o.imputation.user_sd = a.impute_value;
+  if (!a.carry_over.empty()) o.imputation.carry_over_outcome = a.carry_over;
   return true;
 }
 
@@ -233,10 +247,27 @@ int main(int argc, char** argv) {
   effects->add_flag("--include-all-zero", effects_args.include_all_zero,
                     "Keep studies with no events (or only events) in every arm for OR/RR");
   effects->add_option("--smd-correction", effects_args.smd,
-                      "exact (Hedges' g, meta's gamma form; default), approx (metafor), none (Cohen's d)")
-      ->check(CLI::IsMember({"exact", "approx", "none"}));
+                      "exact (Hedges' g, exact J, unbiased variance: meta's default), exact-ls (exact J, "
+                      "large-sample variance: metafor's default), approx (J = 1 - 3/(4m-1): RevMan 5), none "
+                      "(Cohen's d)")
+      ->check(CLI::IsMember({"exact", "exact-ls", "approx", "none"}));
+  effects->add_option("--convention", effects_args.convention,
+                      "Zero-cell convention for RR/RD/IRD: meta (default; as meta and netmeta) or metafor (escalc)")
+      ->check(CLI::IsMember({"meta", "metafor"}));
   effects->add_flag("--smd-pairwise", effects_args.smd_pairwise,
                     "Multi-arm SMD: each pair on its own instead of netmeta's pooled-SD convention");
+
+  effects->add_flag("--no-convert", effects_args.no_convert,
+                    "Do not derive mean/SD from median, quartiles, range or SE (those arms are then left out)");
+  effects->add_flag("--impute-sd", effects_args.impute_sd,
+                    "Impute missing SDs: baseline SD of the arm if given, else the SD of the other studies");
+  effects->add_option("--impute-sd-method", effects_args.impute_method,
+                      "pooled (default: sqrt of the df-weighted mean variance) or mean (plain mean of the SDs)")
+      ->check(CLI::IsMember({"pooled", "mean"}));
+  effects->add_option("--impute-sd-value", effects_args.impute_value, "Impute this SD for arms without one")
+      ->check(CLI::PositiveNumber);
+  effects->add_option("--impute-sd-from", effects_args.carry_over,
+                      "Impute a missing SD from the same arm in this outcome (e.g. a baseline or earlier time point)");
 
   InputArgs check_in;
   bool check_json = false;

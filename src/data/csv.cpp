@@ -176,6 +176,10 @@ class CsvReader {
   }
   std::optional<double> number(const csv::Row& row, int col, const std::string& study, bool& bad);
   [[nodiscard]] SourceLocation loc(int line, int col0) const { return {file_, line, col0 < 0 ? 0 : col0 + 1}; }
+  /// " in column 'name'" for a column index, "" for -1.
+  [[nodiscard]] std::string in_column(int col) const {
+    return col < 0 ? std::string() : " in column " + quote(cols_[static_cast<std::size_t>(col)].name);
+  }
   std::size_t study_for(const std::string& label, const csv::Row& row);
   void set_study_fields(std::size_t study, const csv::Row& row, bool first);
   std::size_t outcome_for(std::size_t spec, const csv::Row& row);
@@ -285,11 +289,11 @@ void CsvReader::apply_mappings() {
     std::vector<std::pair<int, int>> hits;  // column, arm from the stem
     const std::string want = csv::to_lower(csv::trim(m.column));
     for (const Column& c : cols_)
-      if (csv::to_lower(c.name) == want) hits.emplace_back(c.index, 0);
+      if (hits.empty() && csv::to_lower(c.name) == want) hits.emplace_back(c.index, 0);
     const std::string want_norm = csv::normalize_name(m.column);
     if (hits.empty() && !want_norm.empty())
       for (const Column& c : cols_)
-        if (csv::normalize_name(c.name) == want_norm) hits.emplace_back(c.index, 0);
+        if (hits.empty() && csv::normalize_name(c.name) == want_norm) hits.emplace_back(c.index, 0);
     if (hits.empty() && !want_norm.empty()) {
       for (const Column& c : cols_) {
         const std::string norm = csv::normalize_name(c.name);
@@ -967,17 +971,17 @@ void CsvReader::read_contrast(const csv::Row& row, std::size_t outcome, std::siz
   const std::string& label = data_.studies[study].label;
   ContrastRecord r;
   r.source = {file_, row.line, 1};
-  if (c.treat1 >= 0) {
+  if (c.treat1 >= 0 || c.treat2 >= 0) {
     r.treat1 = std::string(cell(row, c.treat1));
     r.treat2 = std::string(cell(row, c.treat2));
     if (csv::is_missing(r.treat1) || csv::is_missing(r.treat2)) {
       const int col = csv::is_missing(r.treat1) ? c.treat1 : c.treat2;
       Diagnostic& d = diags_.warning("missing-value", loc(row.line, col),
-                                     "missing treatment in column " + quote(cols_[static_cast<std::size_t>(col)].name) +
-                                         " for a comparison of study " + quote(label) + "; the comparison is excluded",
+                                     "missing treatment" + in_column(col) + " for a comparison of study " +
+                                         quote(label) + "; the comparison is excluded",
                                      "every comparison needs both treatment names");
       d.study = label;
-      d.field = cols_[static_cast<std::size_t>(col)].name;
+      if (col >= 0) d.field = cols_[static_cast<std::size_t>(col)].name;
       data_.excluded.push_back({data_.outcomes[outcome].name, label, "", "missing treatment", r.source});
       return;
     }
@@ -1121,21 +1125,17 @@ void CsvReader::read_rows() {
     }
     label = one_row_per_study ? labels[r] : study_text;
     if (label.empty() || csv::is_missing(label)) {
-      Diagnostic& d =
-          diags_.warning("missing-value", loc(row.line, study_col_),
-                         "missing study label in column " + quote(cols_[static_cast<std::size_t>(study_col_)].name) +
-                             "; the row is skipped",
-                         "every row needs the label of its study");
-      d.field = cols_[static_cast<std::size_t>(study_col_)].name;
+      Diagnostic& d = diags_.warning("missing-value", loc(row.line, study_col_),
+                                     "missing study label" + in_column(study_col_) + "; the row is skipped",
+                                     "every row needs the label of its study");
+      if (study_col_ >= 0) d.field = cols_[static_cast<std::size_t>(study_col_)].name;
       exclude_row(row, "", "missing study label");
       continue;
     }
     if (outcome_col_ >= 0 && !present(row, outcome_col_)) {
-      Diagnostic& d =
-          diags_.warning("missing-value", loc(row.line, outcome_col_),
-                         "missing outcome name in column " + quote(cols_[static_cast<std::size_t>(outcome_col_)].name) +
-                             "; the row is skipped",
-                         "every row needs the name of its outcome");
+      Diagnostic& d = diags_.warning("missing-value", loc(row.line, outcome_col_),
+                                     "missing outcome name" + in_column(outcome_col_) + "; the row is skipped",
+                                     "every row needs the name of its outcome");
       d.study = label;
       exclude_row(row, label, "missing outcome name");
       continue;
@@ -1145,11 +1145,10 @@ void CsvReader::read_rows() {
       const int tcol = specs_[0].arms[0].treatment;
       treatment = std::string(cell(row, tcol));
       if (csv::is_missing(treatment)) {
-        Diagnostic& d =
-            diags_.warning("missing-value", loc(row.line, tcol),
-                           "missing treatment in column " + quote(cols_[static_cast<std::size_t>(tcol)].name) +
-                               " for study " + quote(label) + "; the row is skipped",
-                           "every arm needs the name of its treatment");
+        Diagnostic& d = diags_.warning(
+            "missing-value", loc(row.line, tcol),
+            "missing treatment" + in_column(tcol) + " for study " + quote(label) + "; the row is skipped",
+            "every arm needs the name of its treatment");
         d.study = label;
         exclude_row(row, label, "missing treatment");
         continue;
@@ -1177,15 +1176,15 @@ void CsvReader::read_rows() {
             if (has_treatment_columns_) {
               name = std::string(cell(row, a.treatment));
               if (csv::is_missing(name)) {
+                // values of this outcome (the shared n and person-time only count once, for the first)
                 bool values = false;
-                for (int c :
-                     {a.events, a.nonevents, a.n, a.mean, a.sd, a.median, a.q1, a.q3, a.min, a.max, a.se, a.time})
+                for (int c : {a.events, a.nonevents, a.mean, a.sd, a.median, a.q1, a.q3, a.min, a.max, a.se})
                   if (present(row, c)) values = true;
+                if (s == 0 && (present(row, a.n) || present(row, a.time))) values = true;
                 if (values) {
                   Diagnostic& d = diags_.warning("missing-value", loc(row.line, a.treatment),
                                                  "arm " + std::to_string(k + 1) + " of study " + quote(label) +
-                                                     " has values but no treatment in column " +
-                                                     quote(cols_[static_cast<std::size_t>(a.treatment)].name) +
+                                                     " has values but no treatment" + in_column(a.treatment) +
                                                      "; the arm is excluded",
                                                  "give the arm's treatment, or clear its cells");
                   d.study = label;

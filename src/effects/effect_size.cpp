@@ -65,6 +65,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -374,10 +375,19 @@ Computed continuous_pair(Measure m, const UsableArm& g1, const UsableArm& g2, Sm
 // The computation context
 // ---------------------------------------------------------------------------------------------
 
+/// Notes on arms whose mean or SD were converted or imputed before the effect sizes were computed.
+using ArmNotes = std::unordered_map<const Arm*, std::vector<std::string>>;
+
 class Builder {
  public:
-  Builder(const Dataset& data, const Outcome& outcome, const EffectOptions& options, EffectSet& out)
-      : data_(data), outcome_(outcome), opt_(options), out_(out), family_(family_of(options.measure)) {}
+  Builder(const Dataset& data, const Outcome& outcome, const EffectOptions& options, EffectSet& out,
+          const ArmNotes* arm_notes = nullptr)
+      : data_(data),
+        outcome_(outcome),
+        opt_(options),
+        out_(out),
+        family_(family_of(options.measure)),
+        arm_notes_(arm_notes) {}
 
   void run();
 
@@ -387,7 +397,15 @@ class Builder {
   const EffectOptions& opt_;
   EffectSet& out_;
   Family family_;
+  const ArmNotes* arm_notes_;
   std::set<std::string> warned_once_;
+
+  void add_arm_notes(const Arm* arm, std::vector<std::string>& notes) const {
+    if (arm_notes_ == nullptr) return;
+    auto it = arm_notes_->find(arm);
+    if (it == arm_notes_->end()) return;
+    for (const auto& n : it->second) notes.push_back("arm '" + arm->treatment + "': " + n);
+  }
 
   std::string study_label(std::size_t idx) const {
     if (idx < data_.studies.size() && !data_.studies[idx].label.empty()) return data_.studies[idx].label;
@@ -732,6 +750,8 @@ void Builder::emit_pairs(const StudyWork& sw) {
       ec.te = r.te;
       ec.se = r.se;
       ec.notes = std::move(r.notes);
+      add_arm_notes(g1.arm, ec.notes);
+      add_arm_notes(g2.arm, ec.notes);
       out_.contrasts.push_back(std::move(ec));
     }
 }
@@ -984,7 +1004,44 @@ void Builder::run() {
 
 EffectSet compute_effects(const Dataset& data, const Outcome& outcome, const EffectOptions& options) {
   EffectSet out;
-  Builder(data, outcome, options, out).run();
+  const bool continuous = family_of(options.measure) == Family::continuous;
+  if (!continuous || (!options.convert_summaries && !options.impute_missing_sd) ||
+      outcome.type != OutcomeType::continuous) {
+    Builder(data, outcome, options, out).run();
+    return out;
+  }
+  // Complete means and SDs from reported summaries, then impute missing SDs, on a copy of the
+  // outcome; the notes travel with the arms to the contrasts that use them.
+  Outcome prepared = outcome;
+  std::vector<std::vector<std::vector<std::string>>> notes(prepared.data.size());
+  for (std::size_t i = 0; i < prepared.data.size(); ++i) {
+    auto& arms = prepared.data[i].arms;
+    notes[i].resize(arms.size());
+    if (!options.convert_summaries) continue;
+    for (std::size_t j = 0; j < arms.size(); ++j) {
+      Arm& arm = arms[j];
+      const bool has_summaries = arm.median || arm.q1 || arm.q3 || arm.min || arm.max || arm.se;
+      if ((arm.mean && arm.sd) || !has_summaries) continue;
+      ArmConversion conv = complete_mean_sd(arm, options.conversion);
+      out.diagnostics.append(conv.diagnostics);
+      if (conv.mean && !arm.mean) arm.mean = conv.mean;
+      if (conv.sd && !arm.sd) arm.sd = conv.sd;
+      for (auto& n : conv.notes) notes[i][j].push_back(std::move(n));
+    }
+  }
+  if (options.impute_missing_sd) {
+    ImputationResult imp = impute_missing_sds(data, prepared, options.imputation);
+    out.diagnostics.append(imp.diagnostics);
+    apply_imputations(prepared, imp);
+    for (const auto& a : imp.imputed)
+      if (a.data_index < notes.size() && a.arm_index < notes[a.data_index].size())
+        notes[a.data_index][a.arm_index].push_back(a.note);
+  }
+  ArmNotes by_arm;
+  for (std::size_t i = 0; i < prepared.data.size(); ++i)
+    for (std::size_t j = 0; j < prepared.data[i].arms.size(); ++j)
+      if (!notes[i][j].empty()) by_arm[&prepared.data[i].arms[j]] = notes[i][j];
+  Builder(data, prepared, options, out, &by_arm).run();
   return out;
 }
 

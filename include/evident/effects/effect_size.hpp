@@ -17,6 +17,7 @@
 
 #include "evident/core/diagnostic.hpp"
 #include "evident/data/dataset.hpp"
+#include "evident/effects/conversions.hpp"
 
 namespace evident {
 
@@ -110,6 +111,15 @@ struct EffectOptions {
   /// Multi-arm SMD: netmeta's pairwise() uses Cohen's d (no small-sample correction) with the
   /// SD pooled over all arms of the study. true = follow netmeta; false = each pair on its own.
   bool smd_multiarm_pooled = true;
+  /// Continuous measures: an arm that reports a median with quartiles and/or range, or an SE,
+  /// instead of mean and SD gets them from effects/conversions (complete_mean_sd); each
+  /// conversion is noted on the contrasts that use the arm.
+  bool convert_summaries = true;
+  ConversionOptions conversion;
+  /// Continuous measures: impute the SD of arms that report none (baseline SD, another time
+  /// point, a user value or the other studies' SD: impute_missing_sds); off by default.
+  bool impute_missing_sd = false;
+  ImputationOptions imputation;
 };
 
 /// One contrast (treat1 versus treat2) and the inputs it was computed from.

@@ -279,9 +279,11 @@ TEST(EffectSizeContinuous, UnusableArmsAreListedNeverNaN) {
   add_study(b, "Median", {cont_arm("T", 20, 5, 1), med});
   add_study(b, "Negative", {cont_arm("T", 20, -5, 1), cont_arm("C", 20, 4, 1)});
   add_study(b, "Ok", {cont_arm("T", 20, 5, 1), cont_arm("C", 20, 4, 1)});
+  EffectOptions no_conversion;
+  no_conversion.convert_summaries = false;  // the median arm stays unusable
   for (Measure m : {Measure::MD, Measure::SMD, Measure::ROM, Measure::GLASS}) {
     SCOPED_TRACE(to_string(m));
-    const EffectSet s = run(b, m);
+    const EffectSet s = run(b, m, no_conversion);
     const std::size_t expect = m == Measure::ROM ? 1u : 2u;  // ROM needs positive means
     ASSERT_EQ(s.contrasts.size(), expect);
     for (const auto& c : s.contrasts) {
@@ -295,6 +297,48 @@ TEST(EffectSizeContinuous, UnusableArmsAreListedNeverNaN) {
       EXPECT_EQ(s.excluded[4].reason, "the ratio of means needs a positive mean, got -5");
     }
   }
+}
+
+TEST(EffectSizeContinuous, MedianAndQuartilesAreConvertedByDefaultWithANote) {
+  // Wan 2014 scenario S3 (q1, median, q3, n): mean by Luo 2018 eq. 11, SD by Wan 2014 eq. 16;
+  // the converted arm enters the MD exactly as if its mean and SD had been reported.
+  Built b = make(OutcomeType::continuous);
+  Arm med;
+  med.treatment = "C";
+  med.n = 20;
+  med.median = 4;
+  med.q1 = 3;
+  med.q3 = 6;
+  add_study(b, "Median", {cont_arm("T", 20, 5, 1), med});
+  const EffectSet s = run(b, Measure::MD);
+  ASSERT_EQ(s.contrasts.size(), 1u);
+  const ArmConversion conv = complete_mean_sd(med);
+  ASSERT_TRUE(conv.complete());
+  EXPECT_REL(5.0 - *conv.mean, s.contrasts[0].te, 1e-15);
+  EXPECT_REL(std::sqrt(1.0 / 20 + *conv.sd * *conv.sd / 20), s.contrasts[0].se, 1e-15);
+  ASSERT_FALSE(s.contrasts[0].notes.empty());
+  EXPECT_EQ(s.contrasts[0].notes[0].rfind("arm 'C': ", 0), 0u) << s.contrasts[0].notes[0];
+}
+
+TEST(EffectSizeContinuous, MissingSdIsImputedOnlyWhenAsked) {
+  // Pooled SD of the other studies: sqrt(sum((n-1) sd^2) / sum(n-1)) over the donor arms.
+  Built b = make(OutcomeType::continuous);
+  add_study(b, "A", {cont_arm("T", 21, 5, 1), cont_arm("C", 21, 4, 2)});
+  Arm no_sd;
+  no_sd.treatment = "C";
+  no_sd.n = 30;
+  no_sd.mean = 3;
+  add_study(b, "B", {cont_arm("T", 30, 4, 1.5), no_sd});
+  EXPECT_EQ(run(b, Measure::MD).contrasts.size(), 1u);
+  EffectOptions o;
+  o.impute_missing_sd = true;
+  const EffectSet s = run(b, Measure::MD, o);
+  ASSERT_EQ(s.contrasts.size(), 2u);
+  const double pooled = std::sqrt((20 * 1.0 + 20 * 4.0) / 40);  // donors: study A's two arms
+  EXPECT_REL(std::sqrt(1.5 * 1.5 / 30 + pooled * pooled / 30), s.contrasts[1].se, 1e-14);
+  bool noted = false;
+  for (const auto& n : s.contrasts[1].notes) noted = noted || n.find("SD imputed") != std::string::npos;
+  EXPECT_TRUE(noted);
 }
 
 // ---------------------------------------------------------------------------------------------
