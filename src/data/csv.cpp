@@ -767,7 +767,10 @@ void CsvReader::exclude_row(const csv::Row& row, const std::string& study, const
 }
 
 std::size_t CsvReader::study_for(const std::string& label, const csv::Row& row) {
-  if (study_index_.empty()) study_index_.reserve(table_.rows.size());
+  if (study_index_.empty()) {
+    study_index_.reserve(table_.rows.size());
+    data_.studies.reserve(table_.rows.size());
+  }
   auto [it, inserted] = study_index_.emplace(label, data_.studies.size());
   if (inserted) {
     Study s;
@@ -874,6 +877,7 @@ std::size_t CsvReader::outcome_for(std::size_t spec, const csv::Row& row) {
     Outcome o;
     o.name = name;
     o.type = s.type;
+    if (fixed) o.data.reserve(table_.rows.size());
     if (!time_point.empty()) o.time_point = time_point;
     data_.outcomes.push_back(std::move(o));
     OutcomeState st;
