@@ -124,7 +124,9 @@ void write_effects_text(std::ostream& os, const evident::ReadResult& read, const
   for (const auto& d : read.diagnostics.items()) warnings += d.severity == evident::Severity::warning ? 1 : 0;
   for (const auto& s : sets)
     for (const auto& d : s.diagnostics.items()) warnings += d.severity == evident::Severity::warning ? 1 : 0;
-  os << "\n" << fmt::format("Data checks: no errors, {} (listed on standard error)\n", plural(warnings, "warning"));
+  os << "\n"
+     << fmt::format("Data checks: no errors, {}{}\n", plural(warnings, "warning"),
+                    warnings > 0 ? " (listed on standard error)" : "");
 }
 
 void write_effects_csv(std::ostream& os, const std::vector<evident::EffectSet>& sets) {
