@@ -56,6 +56,7 @@
 #include <utility>
 #include <vector>
 
+#include "evident/core/line_map.hpp"
 #include "evident/data/read.hpp"
 #include "evident/data/validate.hpp"
 
@@ -63,31 +64,8 @@ namespace evident {
 namespace {
 
 // ------------------------------------------------------------------------------------------------
-// Byte offsets -> line:column
+// Byte offsets -> line:column: evident::LineMap (core/line_map.hpp)
 
-class LineMap {
- public:
-  explicit LineMap(std::string_view text) : text_(text) {
-    starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') starts_.push_back(i + 1);
-  }
-
-  /// 1-based line and column of a byte offset of the UTF-8 text; the column counts code points.
-  [[nodiscard]] SourceLocation at(std::size_t offset, const std::string& file) const {
-    offset = std::min(offset, text_.size());
-    const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-    const auto line_index = static_cast<std::size_t>(it - starts_.begin()) - 1;
-    int column = 1;
-    for (std::size_t i = starts_[line_index]; i < offset; ++i)
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0U) != 0x80U) ++column;
-    return {file, static_cast<int>(line_index + 1), column};
-  }
-
- private:
-  std::string_view text_;
-  std::vector<std::size_t> starts_;
-};
 
 // ------------------------------------------------------------------------------------------------
 // Encoding

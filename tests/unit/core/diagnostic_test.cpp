@@ -30,3 +30,19 @@ TEST(Diagnostics, CountsErrorsOnly) {
   EXPECT_EQ(ds.error_count(), 1u);
   EXPECT_EQ(ds.size(), 3u);
 }
+
+#include "evident/core/line_map.hpp"
+
+TEST(LineMap, OffsetsToLineAndCodePointColumn) {
+  const std::string text = "\xEF\xBB\xBF" "ab\nc\xC3\xA9" "z\n\nx";  // BOM, "ab", "cez" with e-acute, "", "x"
+  const LineMap m(text);
+  EXPECT_EQ(m.at(3, "f").line, 1);
+  EXPECT_EQ(m.at(3, "f").column, 1);  // the BOM is not a column
+  EXPECT_EQ(m.at(4, "f").column, 2);
+  const SourceLocation z = m.at(9, "f");  // 'z' after the two-byte e-acute
+  EXPECT_EQ(z.line, 2);
+  EXPECT_EQ(z.column, 3);
+  EXPECT_EQ(z.file, "f");
+  EXPECT_EQ(m.at(11, "f").line, 3);
+  EXPECT_EQ(m.at(999, "f").line, 4);  // clamped to the end
+}
