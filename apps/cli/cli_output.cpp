@@ -24,9 +24,13 @@ std::string plural(std::size_t n, const std::string& word) {
 }
 
 /// Shortest text that reads back to the same double (CSV output keeps full precision).
-std::string num(double v) { return fmt::format("{}", v); }
+std::string num(double v) {
+  return fmt::format("{}", v);
+}
 
-std::string opt_num(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
+std::string opt_num(const std::optional<double>& v) {
+  return v ? num(*v) : std::string();
+}
 
 /// CSV field, quoted when needed.
 std::string csv_field(const std::string& s) {
@@ -82,7 +86,8 @@ void print_error_summary(std::ostream& os, const evident::Diagnostics& ds) {
      << "; nothing was computed (fix the errors above and run again)\n";
 }
 
-void write_effects_text(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets) {
+void write_effects_text(std::ostream& os, const evident::ReadResult& read,
+                        const std::vector<evident::EffectSet>& sets) {
   const auto& data = read.dataset;
   os << fmt::format("evident {} - effect sizes\n", evident::kVersion);
   os << fmt::format("File: {} ({}), {}, {}\n", data.source_file, data.format, plural(data.studies.size(), "study"),
@@ -160,7 +165,8 @@ nlohmann::json exclusions_json(const std::vector<evident::Exclusion>& ex) {
 }
 }  // namespace
 
-void write_effects_json(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets) {
+void write_effects_json(std::ostream& os, const evident::ReadResult& read,
+                        const std::vector<evident::EffectSet>& sets) {
   nlohmann::json j;
   j["evident_version"] = evident::kVersion;
   j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};

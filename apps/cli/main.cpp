@@ -231,7 +231,8 @@ int main(int argc, char** argv) {
 
   InputArgs effects_in;
   EffectArgs effects_args;
-  auto* effects = app.add_subcommand("effects", "Compute effect sizes (one contrast per pair of arms) and check the data");
+  auto* effects =
+      app.add_subcommand("effects", "Compute effect sizes (one contrast per pair of arms) and check the data");
   add_input_options(*effects, effects_in);
   effects->add_option("--measure", effects_args.measure, "MD, SMD, GLASS, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
   effects->add_option("--outcome", effects_args.outcome, "Only this outcome (default: all)");
@@ -246,13 +247,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"constant", "treatment-arm", "empirical"}));
   effects->add_flag("--include-all-zero", effects_args.include_all_zero,
                     "Keep studies with no events (or only events) in every arm for OR/RR");
-  effects->add_option("--smd-correction", effects_args.smd,
-                      "exact (Hedges' g, exact J, unbiased variance: meta's default), exact-ls (exact J, "
-                      "large-sample variance: metafor's default), approx (J = 1 - 3/(4m-1): RevMan 5), none "
-                      "(Cohen's d)")
+  effects
+      ->add_option("--smd-correction", effects_args.smd,
+                   "exact (Hedges' g, exact J, unbiased variance: meta's default), exact-ls (exact J, "
+                   "large-sample variance: metafor's default), approx (J = 1 - 3/(4m-1): RevMan 5), none "
+                   "(Cohen's d)")
       ->check(CLI::IsMember({"exact", "exact-ls", "approx", "none"}));
-  effects->add_option("--convention", effects_args.convention,
-                      "Zero-cell convention for RR/RD/IRD: meta (default; as meta and netmeta) or metafor (escalc)")
+  effects
+      ->add_option("--convention", effects_args.convention,
+                   "Zero-cell convention for RR/RD/IRD: meta (default; as meta and netmeta) or metafor (escalc)")
       ->check(CLI::IsMember({"meta", "metafor"}));
   effects->add_flag("--smd-pairwise", effects_args.smd_pairwise,
                     "Multi-arm SMD: each pair on its own instead of netmeta's pooled-SD convention");
@@ -261,8 +264,9 @@ int main(int argc, char** argv) {
                     "Do not derive mean/SD from median, quartiles, range or SE (those arms are then left out)");
   effects->add_flag("--impute-sd", effects_args.impute_sd,
                     "Impute missing SDs: baseline SD of the arm if given, else the SD of the other studies");
-  effects->add_option("--impute-sd-method", effects_args.impute_method,
-                      "pooled (default: sqrt of the df-weighted mean variance) or mean (plain mean of the SDs)")
+  effects
+      ->add_option("--impute-sd-method", effects_args.impute_method,
+                   "pooled (default: sqrt of the df-weighted mean variance) or mean (plain mean of the SDs)")
       ->check(CLI::IsMember({"pooled", "mean"}));
   effects->add_option("--impute-sd-value", effects_args.impute_value, "Impute this SD for arms without one")
       ->check(CLI::PositiveNumber);

@@ -50,7 +50,9 @@ Diagnostic& Diagnostics::note(std::string code, SourceLocation loc, std::string 
   return add({std::move(code), Severity::note, std::move(loc), {}, {}, std::move(message), std::move(hint)});
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
   return static_cast<std::size_t>(

@@ -12,8 +12,12 @@
 
 namespace evident::test {
 
-inline std::string reference_path(const std::string& name) { return std::string(EVIDENT_TEST_REFERENCE_DIR) + "/" + name; }
-inline std::string data_path(const std::string& name) { return std::string(EVIDENT_TEST_DATA_DIR) + "/" + name; }
+inline std::string reference_path(const std::string& name) {
+  return std::string(EVIDENT_TEST_REFERENCE_DIR) + "/" + name;
+}
+inline std::string data_path(const std::string& name) {
+  return std::string(EVIDENT_TEST_DATA_DIR) + "/" + name;
+}
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

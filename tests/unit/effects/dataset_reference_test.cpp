@@ -203,7 +203,8 @@ TEST(DatasetReference, Yusuf1985SixMetaAnalysesFromOneFile) {
     std::map<std::string, std::vector<std::pair<double, double>>> expected;
     for (std::size_t i = 0; i < ref["rows"].size(); ++i) {
       const std::string row = ref["rows"][i].get<std::string>();
-      expected[row.substr(0, row.find(' '))].emplace_back(test::ref_number(ref["yi"][i]), test::ref_number(ref["vi"][i]));
+      expected[row.substr(0, row.find(' '))].emplace_back(test::ref_number(ref["yi"][i]),
+                                                          test::ref_number(ref["vi"][i]));
     }
     std::size_t matched = 0;
     for (const auto& o : r.dataset.outcomes) {
@@ -214,7 +215,8 @@ TEST(DatasetReference, Yusuf1985SixMetaAnalysesFromOneFile) {
       ASSERT_EQ(s.contrasts.size(), rows.size()) << "table " << o.name;
       for (std::size_t i = 0; i < rows.size(); ++i) {
         EXPECT_REL(rows[i].first, s.contrasts[i].te, kTol) << "table " << o.name << " " << s.contrasts[i].study;
-        EXPECT_REL(std::sqrt(rows[i].second), s.contrasts[i].se, kTol) << "table " << o.name << " " << s.contrasts[i].study;
+        EXPECT_REL(std::sqrt(rows[i].second), s.contrasts[i].se, kTol)
+            << "table " << o.name << " " << s.contrasts[i].study;
         ++matched;
       }
     }
@@ -226,9 +228,8 @@ TEST(DatasetReference, NetmetaPairwiseFromLongAndWideFiles) {
   // netmeta::pairwise(): every pair of arms of every study; a continuity correction of 0.5 goes to
   // all arms of a study with a zero cell. Rows are matched by (study, treat1, treat2); evident keeps
   // the arms' order within a study, so a pair may come reversed (then TE flips sign).
-  for (const auto& [file, refname] :
-       std::vector<std::pair<std::string, std::string>>{{"Woods2010.csv", "nma_Woods2010_OR.json"},
-                                                        {"smokingcessation.csv", "nma_smokingcessation_OR.json"}}) {
+  for (const auto& [file, refname] : std::vector<std::pair<std::string, std::string>>{
+           {"Woods2010.csv", "nma_Woods2010_OR.json"}, {"smokingcessation.csv", "nma_smokingcessation_OR.json"}}) {
     SCOPED_TRACE(file);
     const ReadResult r = load(file);
     ASSERT_FALSE(r.dataset.outcomes.empty());
@@ -237,8 +238,8 @@ TEST(DatasetReference, NetmetaPairwiseFromLongAndWideFiles) {
     ASSERT_EQ(s.contrasts.size(), pw["TE"].size());
     EXPECT_TRUE(s.excluded.empty());
     for (std::size_t i = 0; i < pw["TE"].size(); ++i) {
-      const std::string study =
-          pw["studlab"][i].is_string() ? pw["studlab"][i].get<std::string>() : std::to_string(pw["studlab"][i].get<int>());
+      const std::string study = pw["studlab"][i].is_string() ? pw["studlab"][i].get<std::string>()
+                                                             : std::to_string(pw["studlab"][i].get<int>());
       const std::string t1 = pw["treat1"][i], t2 = pw["treat2"][i];
       const EffectContrast* found = nullptr;
       double sign = 1;

@@ -15,20 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "effects_fixtures.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident_test.hpp"
 
 namespace evident {
 namespace {
 
-constexpr double kTol = 1e-10;
+using namespace evident::test;  // NOLINT: fixtures
 
-/// prefix + number (written with += : GCC 12 at -O3 reports a false -Wrestrict for "literal" + std::string)
-std::string cat(const char* prefix, std::size_t i) {
-  std::string s(prefix);
-  s += std::to_string(i);
-  return s;
-}
+constexpr double kTol = 1e-10;
 
 // ---- a small CSV reader for the datasets in tests/data (quoted fields, empty = missing) ----
 struct Csv {
@@ -47,34 +43,6 @@ struct Csv {
   }
 };
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        cur += ch;
-      }
-    } else if (ch == '"') {
-      quoted = true;
-    } else if (ch == ',') {
-      out.push_back(cur);
-      cur.clear();
-    } else if (ch != '\r') {
-      cur += ch;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
 Csv read_csv(const std::string& name) {
   std::ifstream in(test::data_path(name));
   EXPECT_TRUE(in.good()) << name;
@@ -84,42 +52,6 @@ Csv read_csv(const std::string& name) {
   while (std::getline(in, line))
     if (!line.empty()) csv.rows.push_back(split_csv_line(line));
   return csv;
-}
-
-// ---- building datasets ----
-Arm bin_arm(const std::string& t, double events, double n) {
-  Arm a;
-  a.treatment = t;
-  a.events = events;
-  a.n = n;
-  return a;
-}
-
-struct Built {
-  Dataset data;
-  Outcome& outcome() { return data.outcomes.front(); }
-};
-
-Built make(OutcomeType type) {
-  Built b;
-  b.data.source_file = "test.csv";
-  Outcome o;
-  o.name = "y";
-  o.type = type;
-  b.data.outcomes.push_back(o);
-  return b;
-}
-
-void add_study(Built& b, const std::string& label, std::vector<Arm> arms) {
-  Study s;
-  s.label = label;
-  b.data.studies.push_back(s);
-  StudyData sd;
-  sd.study = b.data.studies.size() - 1;
-  int line = static_cast<int>(b.data.studies.size()) + 1;
-  for (auto& a : arms) a.source = SourceLocation{"test.csv", line, 1};
-  sd.arms = std::move(arms);
-  b.outcome().data.push_back(std::move(sd));
 }
 
 /// Two-arm studies from event/n columns; rows with a missing count are skipped (the reference
@@ -133,11 +65,6 @@ Built two_arm(const Csv& csv, const std::string& label_col, const std::string& a
     add_study(b, csv.str(r, label_col), {bin_arm("T", *a, *n1), bin_arm("C", *c, *n2)});
   }
   return b;
-}
-
-EffectSet run(Built& b, Measure m, EffectOptions o = {}) {
-  o.measure = m;
-  return compute_effects(b.data, b.outcome(), o);
 }
 
 const EffectContrast* find(const EffectSet& s, const std::string& study, const std::string& t1 = "T",

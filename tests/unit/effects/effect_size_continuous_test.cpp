@@ -13,111 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "effects_fixtures.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident_test.hpp"
 
 namespace evident {
 namespace {
 
+using namespace evident::test;  // NOLINT: fixtures
+
 constexpr double kTol = 1e-10;
-
-/// prefix + number (written with += : GCC 12 at -O3 reports a false -Wrestrict for "literal" + std::string)
-std::string cat(const char* prefix, std::size_t i) {
-  std::string s(prefix);
-  s += std::to_string(i);
-  return s;
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        cur += ch;
-      }
-    } else if (ch == '"') {
-      quoted = true;
-    } else if (ch == ',') {
-      out.push_back(cur);
-      cur.clear();
-    } else if (ch != '\r') {
-      cur += ch;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-/// Column name -> values of a CSV in tests/data (empty field = missing).
-std::map<std::string, std::vector<std::string>> read_columns(const std::string& name) {
-  std::ifstream in(test::data_path(name));
-  EXPECT_TRUE(in.good()) << name;
-  std::string line;
-  std::getline(in, line);
-  const auto header = split_csv_line(line);
-  std::map<std::string, std::vector<std::string>> cols;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const auto f = split_csv_line(line);
-    for (std::size_t i = 0; i < header.size(); ++i) cols[header[i]].push_back(i < f.size() ? f[i] : "");
-  }
-  return cols;
-}
-
-Arm cont_arm(const std::string& t, double n, double mean, double sd) {
-  Arm a;
-  a.treatment = t;
-  a.n = n;
-  a.mean = mean;
-  a.sd = sd;
-  return a;
-}
-
-Arm rate_arm(const std::string& t, double events, double time) {
-  Arm a;
-  a.treatment = t;
-  a.events = events;
-  a.time = time;
-  return a;
-}
-
-struct Built {
-  Dataset data;
-  Outcome& outcome() { return data.outcomes.front(); }
-};
-
-Built make(OutcomeType type) {
-  Built b;
-  Outcome o;
-  o.name = "y";
-  o.type = type;
-  b.data.outcomes.push_back(o);
-  return b;
-}
-
-void add_study(Built& b, const std::string& label, std::vector<Arm> arms) {
-  Study s;
-  s.label = label;
-  b.data.studies.push_back(s);
-  StudyData sd;
-  sd.study = b.data.studies.size() - 1;
-  for (auto& a : arms) a.source = SourceLocation{"test.csv", static_cast<int>(sd.study) + 2, 1};
-  sd.arms = std::move(arms);
-  b.outcome().data.push_back(std::move(sd));
-}
-
-EffectSet run(Built& b, Measure m, EffectOptions o = {}) {
-  o.measure = m;
-  return compute_effects(b.data, b.outcome(), o);
-}
 
 void expect_values(const EffectSet& s, const nlohmann::json& te, const nlohmann::json& var, bool is_se = false) {
   ASSERT_EQ(s.contrasts.size(), te.size());

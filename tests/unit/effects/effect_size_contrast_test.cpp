@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "effects_fixtures.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident/effects/effects_json.hpp"
 #include "evident_test.hpp"
@@ -16,19 +17,9 @@
 namespace evident {
 namespace {
 
+using namespace evident::test;  // NOLINT: fixtures
+
 constexpr double kTol = 1e-10;
-
-/// prefix + number (written with += : GCC 12 at -O3 reports a false -Wrestrict for "literal" + std::string)
-std::string cat(const char* prefix, std::size_t i) {
-  std::string s(prefix);
-  s += std::to_string(i);
-  return s;
-}
-
-struct Built {
-  Dataset data;
-  Outcome& outcome() { return data.outcomes.front(); }
-};
 
 Built make(OutcomeType type, const std::vector<std::vector<ContrastRecord>>& studies) {
   Built b;
@@ -54,12 +45,6 @@ ContrastRecord rec(const std::string& t1, const std::string& t2) {
   r.treat1 = t1;
   r.treat2 = t2;
   return r;
-}
-
-EffectSet run(Built& b, Measure m) {
-  EffectOptions o;
-  o.measure = m;
-  return compute_effects(b.data, b.outcome(), o);
 }
 
 TEST(EffectSizeContrast, Hackshaw1998OddsRatiosWithConfidenceIntervals) {
