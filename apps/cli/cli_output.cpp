@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,27 +22,6 @@ std::string plural(std::size_t n, const std::string& word) {
   if (n == 1) return fmt::format("{} {}", n, word);
   if (word.size() > 1 && word.back() == 'y') return fmt::format("{} {}ies", n, word.substr(0, word.size() - 1));
   return fmt::format("{} {}s", n, word);
-}
-
-/// Shortest text that reads back to the same double (CSV output keeps full precision).
-std::string num(double v) {
-  return fmt::format("{}", v);
-}
-
-std::string opt_num(const std::optional<double>& v) {
-  return v ? num(*v) : std::string();
-}
-
-/// CSV field, quoted when needed.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 std::string pair_text(const std::optional<double>& a, const std::optional<double>& b) {
@@ -134,21 +114,64 @@ void write_effects_text(std::ostream& os, const evident::ReadResult& read,
                     warnings > 0 ? " (listed on standard error)" : "");
 }
 
+namespace {
+
+/// Appends a CSV field, quoted when needed.
+void put_field(fmt::memory_buffer& buf, const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    buf.append(s.data(), s.data() + s.size());
+    return;
+  }
+  buf.push_back('"');
+  for (char c : s) {
+    if (c == '"') buf.push_back('"');
+    buf.push_back(c);
+  }
+  buf.push_back('"');
+}
+
+/// ",value" with the shortest round-trip text, or "," for a missing value.
+void put_number(fmt::memory_buffer& buf, const std::optional<double>& v) {
+  buf.push_back(',');
+  if (v) fmt::format_to(std::back_inserter(buf), "{}", *v);
+}
+
+}  // namespace
+
 void write_effects_csv(std::ostream& os, const std::vector<evident::EffectSet>& sets) {
-  os << "outcome,measure,study,treat1,treat2,TE,seTE,n1,n2,event1,event2,mean1,mean2,sd1,sd2,time1,time2,incr1,incr2,"
-        "notes\n";
+  fmt::memory_buffer buf;
+  const std::string header =
+      "outcome,measure,study,treat1,treat2,TE,seTE,n1,n2,event1,event2,mean1,mean2,sd1,sd2,time1,time2,incr1,incr2,"
+      "notes\n";
+  buf.append(header.data(), header.data() + header.size());
   for (const auto& set : sets) {
+    const std::string measure = evident::to_string(set.measure);
     for (const auto& c : set.contrasts) {
+      put_field(buf, set.outcome);
+      buf.push_back(',');
+      put_field(buf, measure);
+      buf.push_back(',');
+      put_field(buf, c.study);
+      buf.push_back(',');
+      put_field(buf, c.treat1);
+      buf.push_back(',');
+      put_field(buf, c.treat2);
+      for (const auto& v :
+           {std::optional<double>(c.te), std::optional<double>(c.se), c.n1, c.n2, c.events1, c.events2, c.mean1,
+            c.mean2, c.sd1, c.sd2, c.time1, c.time2, std::optional<double>(c.incr1), std::optional<double>(c.incr2)})
+        put_number(buf, v);
+      buf.push_back(',');
       std::string notes;
       for (const auto& n : c.notes) notes += (notes.empty() ? "" : "; ") + n;
-      os << csv_field(set.outcome) << ',' << evident::to_string(set.measure) << ',' << csv_field(c.study) << ','
-         << csv_field(c.treat1) << ',' << csv_field(c.treat2) << ',' << num(c.te) << ',' << num(c.se) << ','
-         << opt_num(c.n1) << ',' << opt_num(c.n2) << ',' << opt_num(c.events1) << ',' << opt_num(c.events2) << ','
-         << opt_num(c.mean1) << ',' << opt_num(c.mean2) << ',' << opt_num(c.sd1) << ',' << opt_num(c.sd2) << ','
-         << opt_num(c.time1) << ',' << opt_num(c.time2) << ',' << num(c.incr1) << ',' << num(c.incr2) << ','
-         << csv_field(notes) << "\n";
+      put_field(buf, notes);
+      buf.push_back('\n');
+      if (buf.size() > (std::size_t{1} << 16)) {
+        os.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+        buf.clear();
+      }
     }
   }
+  os.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 namespace {

@@ -65,8 +65,8 @@
 #include <cstdio>
 #include <map>
 #include <set>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -533,15 +533,24 @@ std::optional<StudyWork> Builder::usable_arms(std::size_t data_index) {
             where, "arms-for-contrast-measure", "", "choose an arm-level measure (e.g. OR, MD) or give contrasts");
     return std::nullopt;
   }
-  // a treatment repeated within the study makes the pairs ambiguous (netmeta stops here)
-  std::map<std::string, int> count;
-  for (const auto& a : sd.arms) ++count[a.treatment];
-  for (const auto& [t, k] : count)
-    if (k > 1 && !t.empty()) {
+  // a treatment repeated within the study makes the pairs ambiguous (netmeta stops here); studies
+  // have few arms, so a pairwise scan is cheaper than a map
+  for (std::size_t i = 0; i < sd.arms.size(); ++i) {
+    const std::string& t = sd.arms[i].treatment;
+    if (t.empty()) continue;
+    bool seen_before = false;
+    int k = 0;
+    for (std::size_t j = 0; j < sd.arms.size(); ++j) {
+      if (sd.arms[j].treatment != t) continue;
+      ++k;
+      seen_before = seen_before || j < i;
+    }
+    if (k > 1 && !seen_before) {
       exclude(sw.label, "", "treatment '" + t + "' appears in " + std::to_string(k) + " arms", where,
               "duplicate-treatment", "treatment", "merge the arms or give them distinct treatment names");
       return std::nullopt;
     }
+  }
   for (const auto& arm : sd.arms) {
     UsableArm ua;
     if (check_arm(arm, sw.label, ua)) sw.arms.push_back(ua);
@@ -1005,8 +1014,14 @@ void Builder::run() {
 EffectSet compute_effects(const Dataset& data, const Outcome& outcome, const EffectOptions& options) {
   EffectSet out;
   const bool continuous = family_of(options.measure) == Family::continuous;
-  if (!continuous || (!options.convert_summaries && !options.impute_missing_sd) ||
-      outcome.type != OutcomeType::continuous) {
+  auto needs_conversion = [](const Arm& a) {
+    return !(a.mean && a.sd) && (a.median || a.q1 || a.q3 || a.min || a.max || a.se);
+  };
+  bool any_conversion = false;
+  if (continuous && options.convert_summaries)
+    for (const auto& sd : outcome.data)
+      for (const auto& a : sd.arms) any_conversion = any_conversion || needs_conversion(a);
+  if (!continuous || (!any_conversion && !options.impute_missing_sd) || outcome.type != OutcomeType::continuous) {
     Builder(data, outcome, options, out).run();
     return out;
   }
@@ -1020,8 +1035,7 @@ EffectSet compute_effects(const Dataset& data, const Outcome& outcome, const Eff
     if (!options.convert_summaries) continue;
     for (std::size_t j = 0; j < arms.size(); ++j) {
       Arm& arm = arms[j];
-      const bool has_summaries = arm.median || arm.q1 || arm.q3 || arm.min || arm.max || arm.se;
-      if ((arm.mean && arm.sd) || !has_summaries) continue;
+      if (!needs_conversion(arm)) continue;
       ArmConversion conv = complete_mean_sd(arm, options.conversion);
       out.diagnostics.append(conv.diagnostics);
       if (conv.mean && !arm.mean) arm.mean = conv.mean;

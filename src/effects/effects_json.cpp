@@ -31,6 +31,15 @@ nlohmann::json to_json(const EffectOptions& o) {
   j["include_all_zero"] = o.include_all_zero;
   j["smd_correction"] = to_string(o.smd_correction);
   j["smd_multiarm_pooled"] = o.smd_multiarm_pooled;
+  j["convert_summaries"] = o.convert_summaries;
+  j["impute_missing_sd"] = o.impute_missing_sd;
+  if (o.impute_missing_sd) {
+    nlohmann::json imp;
+    imp["pool"] = to_string(o.imputation.pool);
+    if (o.imputation.user_sd) imp["user_sd"] = *o.imputation.user_sd;
+    if (o.imputation.carry_over_outcome) imp["carry_over_outcome"] = *o.imputation.carry_over_outcome;
+    j["imputation"] = imp;
+  }
   return j;
 }
 
