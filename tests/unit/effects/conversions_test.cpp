@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "evident_test.hpp"
@@ -68,6 +69,43 @@ TEST(FiveNumberReference, RecommendedMethodsMatchR) {
     EXPECT_REL(ref_number(c["recommended"]["sd"]), *e.sd, kRefTol);
     EXPECT_EQ(*e.mean_method, MeanMethod::luo2018);
     EXPECT_EQ(*e.sd_method, e.scenario == FiveNumberScenario::S2 ? SdMethod::shi2020 : SdMethod::wan2014);
+  }
+}
+
+TEST(FiveNumberReference, AgreesWithPublishedMetafor44ConvFivenumValues) {
+  // metafor 3.8-1 (the newest in Debian 12) has no conv.fivenum(); these values were published as
+  // metafor 4.4 conv.fivenum(..., test = FALSE) output (method "luo/wan/shi"; the five-number SD with
+  // method = "wan2014") in a public third-party test suite. Inputs: min 2, q1 6, median 9, q3 17,
+  // max 41 at n = 7, 30, 100, and min 0, q1 10, median 15, q3 22, max 50 at n = 100. They agree
+  // with evident's own R-formula reference (conversions_conv_fivenum.json) and with evident to
+  // about 1e-15. Tolerance 1e-12 relative.
+  struct Row {
+    FiveNumberSummary s;
+    std::optional<SdMethod> sd_method;
+    double mean, sd;
+  };
+  const std::vector<Row> rows = {
+      {{0.0, std::nullopt, 15.0, std::nullopt, 50.0, 100.0}, std::nullopt, 16.122877097629424, 10.00564093637335},
+      {{std::nullopt, 10.0, 15.0, 22.0, std::nullopt, 100.0}, std::nullopt, 15.7039, 9.0264591631442315},
+      {{0.0, 10.0, 15.0, 22.0, 50.0, 100.0}, SdMethod::wan2014, 16.293257626753618, 9.5160500497587908},
+      {{2.0, std::nullopt, 9.0, std::nullopt, 41.0, 7.0}, std::nullopt, 15.021544795358952, 14.29106691143328},
+      {{std::nullopt, 6.0, 9.0, 17.0, std::nullopt, 7.0}, std::nullopt, 10.889285714285714, 10.103962147784886},
+      {{2.0, 6.0, 9.0, 17.0, 41.0, 7.0}, SdMethod::wan2014, 14.361220613598714, 12.197514529609084},
+      {{2.0, std::nullopt, 9.0, std::nullopt, 41.0, 30.0}, std::nullopt, 11.972897250696676, 9.5575055212413016},
+      {{std::nullopt, 6.0, 9.0, 17.0, std::nullopt, 30.0}, std::nullopt, 10.782500000000001, 8.5626224066574625},
+      {{2.0, 6.0, 9.0, 17.0, 41.0, 30.0}, SdMethod::wan2014, 12.3038216208361, 9.0600639639493821},
+      {{2.0, std::nullopt, 9.0, std::nullopt, 41.0, 100.0}, std::nullopt, 10.403596372036779, 7.804399930371213},
+      {{std::nullopt, 6.0, 9.0, 17.0, std::nullopt, 100.0}, std::nullopt, 10.75975, 8.2742542328822122},
+      {{2.0, 6.0, 9.0, 17.0, 41.0, 100.0}, SdMethod::wan2014, 11.420082492316839, 8.0393270816267126},
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    FiveNumberOptions o;
+    o.skewness = SkewnessPolicy::ignore;
+    o.sd_method = rows[i].sd_method;
+    const MeanSdEstimate r = estimate_mean_sd(rows[i].s, o);
+    ASSERT_TRUE(r.mean && r.sd) << "row " << i << ": " << r.reason;
+    EXPECT_REL(rows[i].mean, *r.mean, 1e-12) << "row " << i;
+    EXPECT_REL(rows[i].sd, *r.sd, 1e-12) << "row " << i;
   }
 }
 
