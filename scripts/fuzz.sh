@@ -22,7 +22,7 @@ for t in "${TARGETS[@]}"; do
     any) seeds+=("$ROOT/tests/data") ; [ -d "$ROOT/tests/data/revman" ] && seeds+=("$ROOT/tests/data/revman") ;;
   esac
   echo "== fuzz_$t for ${SECS}s"
-  "$B/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  "$B/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$B/artifacts/$t-" -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|Done)" || true
 done
 ls "$B/artifacts" | head
