@@ -52,8 +52,8 @@ bool is_arm_value(Field f) {
 /// Fields whose presence means "this outcome is reported" (n, time and treatment are shared).
 bool is_outcome_value(Field f, bool contrast) {
   if (contrast)
-    return f == Field::estimate || f == Field::se || f == Field::variance || f == Field::ci_lower ||
-           f == Field::ci_upper || f == Field::p_value;
+    return f == Field::estimate || f == Field::ratio_estimate || f == Field::se || f == Field::variance ||
+           f == Field::ci_lower || f == Field::ci_upper || f == Field::p_value;
   switch (f) {
     case Field::events:
     case Field::nonevents:
@@ -72,8 +72,31 @@ bool is_outcome_value(Field f, bool contrast) {
 }
 
 bool is_contrast_field(Field f) {
-  return f == Field::estimate || f == Field::se || f == Field::variance || f == Field::ci_lower ||
-         f == Field::ci_upper || f == Field::p_value;
+  return f == Field::estimate || f == Field::ratio_estimate || f == Field::se || f == Field::variance ||
+         f == Field::ci_lower || f == Field::ci_upper || f == Field::p_value;
+}
+
+/// "a hazard ratio", "an odds ratio", ... for a measure named by a column ("" = not named).
+std::string ratio_words(const std::string& measure) {
+  if (measure == "HR") return "a hazard ratio";
+  if (measure == "OR") return "an odds ratio";
+  if (measure == "RR") return "a risk ratio";
+  if (measure == "IRR") return "an incidence rate ratio";
+  return "a ratio";
+}
+
+/// Hint for a natural-scale ratio (or a limit of its CI) <= 0: the column may hold log ratios.
+std::string log_ratio_hint(const std::string& measure, bool ci_limit) {
+  std::string logs = "log ratios", name;
+  if (measure == "HR") logs = "log hazard ratios", name = "loghr";
+  if (measure == "OR") logs = "log odds ratios", name = "logor";
+  if (measure == "RR") logs = "log risk ratios", name = "logrr";
+  if (measure == "IRR") logs = "log rate ratios", name = "logirr";
+  if (ci_limit)
+    return "the confidence limits of " + ratio_words(measure) + " must be > 0; if the columns hold " + logs + ", " +
+           (name.empty() ? "" : "name the estimate column " + name + " or ") + "map it to TE";
+  return ratio_words(measure) + " must be > 0; if the column holds " + logs + ", " +
+         (name.empty() ? "" : "name it " + name + " or ") + "map it to TE";
 }
 
 bool is_study_level(Field f) {
@@ -113,6 +136,7 @@ struct Column {
   int priority = 0;
   std::string outcome;    // outcome named by a mapping
   std::string covariate;  // covariate name (Field::covariate)
+  std::string measure;    // effect measure the name (or mapping) implies: "HR", "OR", ... (estimates only)
   bool mapped = false;
   bool unknown = false;        // not understood: report "read as a study covariate"
   std::string demoted_reason;  // understood, but not usable here: report why it is a covariate
@@ -127,6 +151,8 @@ struct ArmSpec {
 struct ContrastSpec {
   int treat1 = -1, treat2 = -1, estimate = -1, se = -1, variance = -1, ci_lower = -1, ci_upper = -1, p_value = -1;
   int n1 = -1, n2 = -1, events1 = -1, events2 = -1;
+  bool natural = false;  // the estimate column is a ratio on its natural scale (so is the CI)
+  std::string measure;   // measure the estimate column names ("" = none)
 };
 
 struct OutcomeSpec {
@@ -263,6 +289,7 @@ bool CsvReader::read_header() {
       c.arm = role->arm;
       c.domain = role->domain;
       c.priority = role->priority;
+      if (role->measure) c.measure = role->measure;
     } else {
       c.field = Field::covariate;
       c.covariate = c.name;
@@ -281,8 +308,8 @@ void CsvReader::apply_mappings() {
       diags_.error(
           "mapping-unknown-field", {file_, 0, 0}, "mapping " + quote(spec) + ": unknown field " + quote(m.field),
           "known fields: study, treatment, events, nonevents, n, mean, sd, time, median, q1, q3, min, max, se, "
-          "TE, seTE, vi, lower, upper, pval, year, rob, rob.d1 .. rob.d5, indirectness, outcome, timepoint, "
-          "covariate, ignore; add a number for one arm (event1, n2, treat1)");
+          "TE, ratio (HR, OR, RR, IRR), seTE, vi, lower, upper, pval, year, rob, rob.d1 .. rob.d5, indirectness, "
+          "outcome, timepoint, covariate, ignore; add a number for one arm (event1, n2, treat1)");
       continue;
     }
     // exact name, then the same name ignoring case and separators, then a stem of numbered columns
@@ -328,6 +355,16 @@ void CsvReader::apply_mappings() {
       c.mapped = true;
       c.unknown = false;
       if (c.field == Field::covariate) c.covariate = c.name;
+      // the measure: named by the field (--map effect=HR), else by the column (--map HR=ratio,
+      // --map lnOR=TE) when the column is mapped to an estimate
+      c.measure.clear();
+      if (c.field == Field::estimate || c.field == Field::ratio_estimate) {
+        if (role->measure) {
+          c.measure = role->measure;
+        } else if (const auto own = csv::recognize_column(c.name); own && own->measure) {
+          c.measure = own->measure;
+        }
+      }
     }
   }
 }
@@ -417,7 +454,8 @@ bool CsvReader::decide_layout() {
   const bool numbered_treat = any([](const Column& c) { return c.arm > 0 && c.field == Field::treatment; });
   const bool treat12 = find(Field::treatment, 1, "", true) >= 0 || find(Field::treatment, 2, "", true) >= 0;
   const bool long_treat = any([](const Column& c) { return c.arm == 0 && c.field == Field::treatment; });
-  const bool estimate = any([](const Column& c) { return c.field == Field::estimate; });
+  const bool estimate =
+      any([](const Column& c) { return c.field == Field::estimate || c.field == Field::ratio_estimate; });
   const bool ci = any([](const Column& c) { return c.field == Field::ci_lower; }) &&
                   any([](const Column& c) { return c.field == Field::ci_upper; });
   const bool contrast_fields = estimate || ci;
@@ -429,7 +467,8 @@ bool CsvReader::decide_layout() {
     if (!contrast_fields) {
       diags_.error("missing-column", {file_, table_.rows[0].line, 0},
                    std::string("outcome type '") + to_string(*forced) +
-                       "' needs an estimate column (TE, yi, effect, estimate) or a confidence interval; found " +
+                       "' needs an estimate column (TE, yi, effect, estimate; or a ratio: hr, or, rr, irr) or a "
+                       "confidence interval; found " +
                        join_quoted(header_names()),
                    "say which column holds the estimate, e.g. --map " + suggest_column() + "=TE");
       return false;
@@ -485,6 +524,17 @@ void CsvReader::demote_for_layout() {
         break;
       case Layout::contrast:
         if (c.field == Field::se_any) c.field = c.arm == 0 ? Field::se : Field::arm_se;
+        if (c.field == Field::ratio_estimate && !c.mapped) {
+          // a log-scale estimate of the same outcome wins (metadat's dat.hackshaw1998 gives or,
+          // or.lb, or.ub and yi, vi): the ratio is kept as a covariate and nothing else changes
+          const auto log_estimate = std::find_if(cols_.begin(), cols_.end(), [&](const Column& e) {
+            return e.field == Field::estimate && e.outcome == c.outcome;
+          });
+          if (log_estimate != cols_.end()) {
+            demote("the estimate is taken from " + quote(log_estimate->name) + ", on the log scale");
+            break;
+          }
+        }
         if (c.arm == 0 && (is_arm_value(c.field) || c.field == Field::treatment)) {
           demote("an arm-level column in a file with one comparison per row");
         } else if (c.arm > 0 &&
@@ -522,13 +572,17 @@ bool CsvReader::check_duplicates() {
   std::unordered_map<std::string, int> seen;
   for (Column& c : cols_) {
     if (c.field == Field::covariate || c.field == Field::ignore || c.field == Field::none) continue;
-    const std::string key = std::to_string(static_cast<int>(c.field)) + "/" + std::to_string(c.arm) + "/" +
+    // a ratio on the natural scale and a log-scale estimate both give the estimate (the ratio is
+    // only left here when a mapping named it)
+    const Field slot = c.field == Field::ratio_estimate ? Field::estimate : c.field;
+    const std::string key = std::to_string(static_cast<int>(slot)) + "/" + std::to_string(c.arm) + "/" +
                             std::to_string(c.domain) + "/" + c.outcome;
     auto [it, inserted] = seen.emplace(key, c.index);
     if (inserted) continue;
     const Column& first = cols_[static_cast<std::size_t>(it->second)];
     std::string what = csv::field_name(c.field);
     if (c.field == Field::rob_domain) what = "rob.d" + std::to_string(c.domain);
+    if (slot == Field::estimate && first.field != c.field) what = "the estimate (one as TE, one as a ratio)";
     if (c.arm > 0) what += " of arm " + std::to_string(c.arm);
     if (!c.outcome.empty()) what += " of outcome " + quote(c.outcome);
     diags_.error("duplicate-field", loc(table_.rows[0].line, c.index),
@@ -622,6 +676,11 @@ bool CsvReader::build_specs() {
       c.treat1 = find(Field::treatment, 1, tag, true);
       c.treat2 = find(Field::treatment, 2, tag, true);
       c.estimate = find(Field::estimate, 0, tag, false);
+      if (c.estimate < 0) {  // a ratio on its natural scale (its CI is then natural too)
+        c.estimate = find(Field::ratio_estimate, 0, tag, false);
+        c.natural = c.estimate >= 0;
+      }
+      if (c.estimate >= 0) c.measure = cols_[static_cast<std::size_t>(c.estimate)].measure;
       c.se = find(Field::se, 0, tag, false);
       c.variance = find(Field::variance, 0, tag, false);
       c.ci_lower = find(Field::ci_lower, 0, tag, false);
@@ -634,6 +693,17 @@ bool CsvReader::build_specs() {
       s.type = options_.outcome_type && *options_.outcome_type == OutcomeType::time_to_event
                    ? OutcomeType::time_to_event
                    : OutcomeType::contrast;
+      if (c.natural && c.measure.empty() && s.type == OutcomeType::time_to_event) c.measure = "HR";
+      if (c.natural && c.measure.empty()) {
+        const std::string& name = cols_[static_cast<std::size_t>(c.estimate)].name;
+        diags_.warning("ratio-measure-unknown", loc(header_line, c.estimate),
+                       "column " + quote(name) + " of outcome " + label +
+                           " holds ratios on the natural scale but does not say which ratio; they are put on the "
+                           "log scale only when a ratio measure (OR, RR, HR, IRR, ROM) is chosen",
+                       "say which ratio it is, e.g. --map " + name +
+                           "=HR (or OR, RR, IRR), or choose the measure (--measure OR); a time-to-event outcome "
+                           "type means hazard ratios");
+      }
       const bool ci = c.ci_lower >= 0 && c.ci_upper >= 0;
       if (c.estimate < 0 && !ci) {
         missing("the estimate of outcome " + label,
@@ -877,6 +947,7 @@ std::size_t CsvReader::outcome_for(std::size_t spec, const csv::Row& row) {
     Outcome o;
     o.name = name;
     o.type = s.type;
+    if (!s.contrast.measure.empty()) o.measure = s.contrast.measure;
     if (fixed) o.data.reserve(table_.rows.size());
     if (!time_point.empty()) o.time_point = time_point;
     data_.outcomes.push_back(std::move(o));
@@ -999,6 +1070,26 @@ void CsvReader::read_contrast(const csv::Row& row, std::size_t outcome, std::siz
   r.variance = number(row, c.variance, label, bad);
   r.ci_lower = number(row, c.ci_lower, label, bad);
   r.ci_upper = number(row, c.ci_upper, label, bad);
+  r.log_scale = !c.natural;
+  bool not_positive = false;  // a ratio on the natural scale (or a limit of its CI) <= 0
+  if (c.natural) {
+    for (const auto& [value, col] :
+         {std::pair{&r.estimate, c.estimate}, std::pair{&r.ci_lower, c.ci_lower}, std::pair{&r.ci_upper, c.ci_upper}}) {
+      if (!*value || **value > 0) continue;
+      const bool limit = col != c.estimate;
+      const std::string& name = cols_[static_cast<std::size_t>(col)].name;
+      Diagnostic& d =
+          diags_.error("non-positive-ratio", loc(row.line, col),
+                       "column " + quote(name) + " must be > 0 (" + (limit ? "a confidence limit of " : "") +
+                           ratio_words(c.measure) + " on the natural scale), got \"" + std::string(cell(row, col)) +
+                           "\" (comparison " + quote(r.treat1) + " vs " + quote(r.treat2) + " of study " +
+                           quote(label) + "); the comparison is excluded",
+                       log_ratio_hint(c.measure, limit));
+      d.study = label;
+      d.field = name;
+      not_positive = true;
+    }
+  }
   r.p_value = number(row, c.p_value, label, bad);
   r.n1 = number(row, c.n1, label, bad);
   r.n2 = number(row, c.n2, label, bad);
@@ -1007,6 +1098,11 @@ void CsvReader::read_contrast(const csv::Row& row, std::size_t outcome, std::siz
   if (bad) {
     data_.excluded.push_back(
         {data_.outcomes[outcome].name, label, r.treat1 + " vs " + r.treat2, "a cell is not a number", r.source});
+    return;
+  }
+  if (not_positive) {
+    data_.excluded.push_back({data_.outcomes[outcome].name, label, r.treat1 + " vs " + r.treat2,
+                              ratio_words(c.measure) + " on the natural scale must be > 0", r.source});
     return;
   }
   bool reported = false;

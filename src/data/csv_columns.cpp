@@ -14,6 +14,7 @@ struct Alias {
   Field field;
   int arm;
   int priority;
+  const char* measure = nullptr;  ///< effect measure the name implies (ratio estimates)
 };
 
 // Whole names (after normalize_name). Study columns carry a priority: when a file has several,
@@ -89,6 +90,24 @@ constexpr Alias kWholeNames[] = {
     {"yi", Field::estimate, 0, 0},
     {"estimate", Field::estimate, 0, 0},
     {"est", Field::estimate, 0, 0},
+    // Ratios on the natural scale (HR 0.62, 95% CI 0.45 to 0.85): logged by the effects layer.
+    {"hr", Field::ratio_estimate, 0, 0, "HR"},
+    {"hazardratio", Field::ratio_estimate, 0, 0, "HR"},
+    {"or", Field::ratio_estimate, 0, 0, "OR"},
+    {"oddsratio", Field::ratio_estimate, 0, 0, "OR"},
+    {"rr", Field::ratio_estimate, 0, 0, "RR"},
+    {"riskratio", Field::ratio_estimate, 0, 0, "RR"},
+    {"irr", Field::ratio_estimate, 0, 0, "IRR"},
+    {"ratio", Field::ratio_estimate, 0, 0, nullptr},
+    // Their logs: estimates on the analysis scale that name the measure.
+    {"loghr", Field::estimate, 0, 0, "HR"},
+    {"lnhr", Field::estimate, 0, 0, "HR"},
+    {"logor", Field::estimate, 0, 0, "OR"},
+    {"lnor", Field::estimate, 0, 0, "OR"},
+    {"logrr", Field::estimate, 0, 0, "RR"},
+    {"lnrr", Field::estimate, 0, 0, "RR"},
+    {"logirr", Field::estimate, 0, 0, "IRR"},
+    {"lnirr", Field::estimate, 0, 0, "IRR"},
     {"sete", Field::se, 0, 0},
     {"sei", Field::se, 0, 0},
     {"stderr", Field::se, 0, 0},
@@ -180,12 +199,12 @@ using AliasMap = std::unordered_map<std::string, FieldRole>;
 const AliasMap& whole_names() {
   static const AliasMap map = [] {
     AliasMap m;
-    for (const auto& a : kWholeNames) m.emplace(a.name, FieldRole{a.field, a.arm, 0, a.priority});
+    for (const auto& a : kWholeNames) m.emplace(a.name, FieldRole{a.field, a.arm, 0, a.priority, a.measure});
     // RoB 2 domains: rob.d1, rob_d1, RoB_D1, rob.1, D1, domain1 ...
     for (int d = 1; d <= 5; ++d) {
       const std::string k = std::to_string(d);
       for (const char* prefix : {"robd", "rob", "d", "robdomain", "domain"})
-        m.emplace(std::string(prefix) + k, FieldRole{Field::rob_domain, 0, d, 0});
+        m.emplace(std::string(prefix) + k, FieldRole{Field::rob_domain, 0, d, 0, nullptr});
     }
     return m;
   }();
@@ -195,7 +214,7 @@ const AliasMap& whole_names() {
 const AliasMap& arm_stems() {
   static const AliasMap map = [] {
     AliasMap m;
-    for (const auto& a : kArmStems) m.emplace(a.name, FieldRole{a.field, 0, 0, a.priority});
+    for (const auto& a : kArmStems) m.emplace(a.name, FieldRole{a.field, 0, 0, a.priority, nullptr});
     return m;
   }();
   return map;
@@ -237,9 +256,9 @@ std::optional<FieldRole> recognize_column(std::string_view name) {
 
 std::optional<FieldRole> recognize_field(std::string_view name) {
   const std::string key = normalize_name(name);
-  if (key == "covariate" || key == "covar") return FieldRole{Field::covariate, 0, 0, 0};
-  if (key == "ignore" || key == "skip") return FieldRole{Field::ignore, 0, 0, 0};
-  if (key == "treat1" || key == "treat2") return FieldRole{Field::treatment, key == "treat1" ? 1 : 2, 0, 0};
+  if (key == "covariate" || key == "covar") return FieldRole{Field::covariate, 0, 0, 0, nullptr};
+  if (key == "ignore" || key == "skip") return FieldRole{Field::ignore, 0, 0, 0, nullptr};
+  if (key == "treat1" || key == "treat2") return FieldRole{Field::treatment, key == "treat1" ? 1 : 2, 0, 0, nullptr};
   return recognize_column(name);
 }
 
@@ -281,6 +300,8 @@ const char* field_name(Field f) {
       return "se";
     case Field::estimate:
       return "TE";
+    case Field::ratio_estimate:
+      return "ratio";
     case Field::se:
       return "seTE";
     case Field::variance:

@@ -95,6 +95,7 @@ enum class Field {
   se_any,
   arm_se,
   estimate,
+  ratio_estimate,  ///< a ratio (HR, OR, RR, IRR) on its natural scale, e.g. 0.62; its CI is then natural too
   se,
   variance,
   ci_lower,
@@ -115,9 +116,15 @@ struct FieldRole {
   int arm = 0;       ///< 1, 2, ... for numbered (wide / two-group) columns, 0 otherwise
   int domain = 0;    ///< RoB 2 domain 1..5 for Field::rob_domain
   int priority = 0;  ///< among several study (or treatment) columns the lowest wins
+  /// The effect measure the name implies ("HR" for hr, loghr, hazard_ratio; "OR" for or, lnOR ...),
+  /// else nullptr. Set for Field::estimate (log scale) and Field::ratio_estimate (natural scale).
+  const char* measure = nullptr;
 };
 
 /// The role of a header name (case-insensitive; '.', '_', '-' and blanks are ignored), or nullopt.
+/// A ratio named on its natural scale (hr, or, rr, irr, ratio, hazard_ratio, odds_ratio,
+/// risk_ratio) is Field::ratio_estimate; its log (loghr, lnhr, logor, lnor, logrr, lnrr, logirr,
+/// lnirr) is Field::estimate; both carry the measure they name in FieldRole::measure.
 std::optional<FieldRole> recognize_column(std::string_view name);
 /// The role a `--map` target names: the header aliases plus "covariate" and "ignore".
 std::optional<FieldRole> recognize_field(std::string_view name);

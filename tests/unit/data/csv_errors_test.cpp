@@ -322,8 +322,9 @@ TEST(CsvErrors, Mappings) {
   o.mappings.push_back({"events", "evnts", ""});
   EXPECT_EQ(lines(read("study,treatment,events,n\nA,x,1,10\nA,y,2,10\n", o)).at(0),
             "trials.csv: error: mapping 'events=evnts': unknown field 'evnts' (hint: known fields: study, treatment, "
-            "events, nonevents, n, mean, sd, time, median, q1, q3, min, max, se, TE, seTE, vi, lower, upper, pval, "
-            "year, rob, rob.d1 .. rob.d5, indirectness, outcome, timepoint, covariate, ignore; add a number for one "
+            "events, nonevents, n, mean, sd, time, median, q1, q3, min, max, se, TE, ratio (HR, OR, RR, IRR), seTE, "
+            "vi, lower, upper, pval, year, rob, rob.d1 .. rob.d5, indirectness, outcome, timepoint, covariate, ignore; "
+            "add a number for one "
             "arm (event1, n2, treat1))");
 }
 

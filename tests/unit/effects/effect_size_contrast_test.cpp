@@ -130,6 +130,33 @@ TEST(EffectSizeContrast, SePrecedenceVarianceAndMidpoint) {
   EXPECT_EQ(s.contrasts[2].notes[0], "estimate taken as the midpoint of the CI");
 }
 
+TEST(EffectSizeContrast, RatioCiWithoutEstimateGivesTheGeometricMidpoint) {
+  // A ratio given only by its CI on the natural scale: the CI limits are logged first, so the
+  // estimate is the midpoint on the log scale, log(sqrt(lower x upper)) (not the log of the
+  // arithmetic midpoint); the SE is (log(upper) - log(lower)) / (2 qnorm(0.975)), qnorm(0.975) =
+  // 1.959963984540054 (R 4.2.2). On the log scale the same CI gives the same result.
+  ContrastRecord natural = rec("A", "B");
+  natural.ci_lower = 0.45;
+  natural.ci_upper = 0.85;
+  natural.log_scale = false;
+  ContrastRecord logged = rec("A", "B");
+  logged.ci_lower = std::log(0.45);
+  logged.ci_upper = std::log(0.85);
+  Built b = make(OutcomeType::contrast, {{natural}, {logged}});
+  const EffectSet s = run(b, Measure::HR);
+  ASSERT_EQ(s.contrasts.size(), 2u);
+  EXPECT_REL(std::log(std::sqrt(0.45 * 0.85)), s.contrasts[0].te, 1e-12);
+  EXPECT_REL((std::log(0.85) - std::log(0.45)) / (2 * 1.959963984540054), s.contrasts[0].se, 1e-12);
+  EXPECT_REL(s.contrasts[1].te, s.contrasts[0].te, 1e-15);
+  EXPECT_REL(s.contrasts[1].se, s.contrasts[0].se, 1e-15);
+  EXPECT_EQ(s.contrasts[0].notes,
+            (std::vector<std::string>{"log of the ratio given on the natural scale",
+                                      "estimate taken as the midpoint of the CI on the log scale",
+                                      "SE from the 95% CI (log scale): (upper - lower) / (2 x 1.95996)"}));
+  EXPECT_EQ(s.contrasts[1].notes, (std::vector<std::string>{"estimate taken as the midpoint of the CI",
+                                                            "SE from the 95% CI: (upper - lower) / (2 x 1.95996)"}));
+}
+
 TEST(EffectSizeContrast, ContrastLevelNetworkDataPassesThrough) {
   // nma_Senn2013_MD.json / nma_Linde2016_OR.json: netmeta's input contrasts (TE, seTE) are used
   // as given; multi-arm studies keep all their comparisons.
