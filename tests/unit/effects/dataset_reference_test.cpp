@@ -331,3 +331,66 @@ TEST(DatasetReference, SyntheticPairwiseMatchesItsEscalcColumns) {
   }
   EXPECT_EQ(row, 5000u);
 }
+
+TEST(DatasetReference, MultiArmFilesMatchEscalcUnderPairwiseRules) {
+  // tests/reference/pairwise_escalc_*.json: every pair of arms computed with metafor 3.8-1 escalc()
+  // under netmeta::pairwise()'s documented rules (0.5 added to all arms of a study with a zero cell;
+  // no OR for pairs with no events or only events in both arms), see scripts/pairwise_escalc.R.
+  // Rows are matched by (study, treat1, treat2), a reversed pair flipping the sign; rows R marks NA
+  // must be the pairs evident lists as excluded. 1e-10 relative.
+  struct Case {
+    std::string file;
+    std::vector<std::string> maps;
+    std::string outcome;
+    Measure measure;
+    std::string reference;
+  };
+  const std::vector<Case> cases = {
+      {"Baker2009.csv", {"exac=events", "total=n"}, "", Measure::OR, "pairwise_escalc_Baker2009_OR.json"},
+      {"Dong2013.csv", {"death=events", "randomized=n"}, "", Measure::OR, "pairwise_escalc_Dong2013_OR.json"},
+      {"Gurusamy2011.csv", {"death=events"}, "", Measure::OR, "pairwise_escalc_Gurusamy2011_OR.json"},
+      {"dat.hasselblad1998.csv", {}, "", Measure::OR, "pairwise_escalc_hasselblad1998_OR.json"},
+      {"metabook_Linde2016.csv", {"resp=events", "int=treatment"}, "", Measure::OR,
+       "pairwise_escalc_metabook_Linde2016_OR.json"},
+      {"Linde2015.csv", {"resp=events:response", "remi=events:remission"}, "response", Measure::OR,
+       "pairwise_escalc_Linde2015_resp_OR.json"},
+      {"Stowe2010.csv", {}, "", Measure::MD, "pairwise_escalc_Stowe2010_MD.json"},
+      {"Franchini2012.csv", {}, "", Measure::MD, "pairwise_escalc_Franchini2012_MD.json"},
+      {"dat.senn2013.csv", {}, "", Measure::MD, "pairwise_escalc_senn2013_MD.json"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.reference);
+    const ReadResult r = load(c.file, c.maps);
+    ASSERT_FALSE(r.dataset.outcomes.empty());
+    const EffectSet s = compute_effects(r.dataset, outcome_named(r, c.outcome), meta_options(c.measure));
+    const auto ref = test::load_reference(c.reference);
+    std::size_t na = 0, matched = 0;
+    for (std::size_t i = 0; i < ref["yi"].size(); ++i) {
+      const std::string study = ref["study"][i], t1 = ref["treat1"][i], t2 = ref["treat2"][i];
+      const double yi = test::ref_number(ref["yi"][i]);
+      const EffectContrast* found = nullptr;
+      double sign = 1;
+      for (const auto& e : s.contrasts) {
+        if (e.study != study) continue;
+        if (e.treat1 == t1 && e.treat2 == t2) found = &e;
+        if (e.treat1 == t2 && e.treat2 == t1) {
+          found = &e;
+          sign = -1;
+        }
+      }
+      if (std::isnan(yi)) {
+        ++na;
+        EXPECT_EQ(found, nullptr) << study << " " << t1 << " vs " << t2 << " has no OR in R";
+        continue;
+      }
+      ASSERT_NE(found, nullptr) << study << " " << t1 << " vs " << t2;
+      EXPECT_REL(yi, sign * found->te, kTol) << study << " " << t1 << " vs " << t2;
+      EXPECT_REL(std::sqrt(test::ref_number(ref["vi"][i])), found->se, kTol) << study << " " << t1 << " vs " << t2;
+      ++matched;
+    }
+    EXPECT_EQ(s.contrasts.size(), matched) << "evident gives a contrast R does not";
+    std::size_t excluded_pairs = 0;
+    for (const auto& e : s.excluded) excluded_pairs += e.treatment.find(" vs ") != std::string::npos ? 1 : 0;
+    EXPECT_EQ(excluded_pairs, na);
+  }
+}
