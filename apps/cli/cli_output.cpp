@@ -223,6 +223,9 @@ void write_dataset_summary(std::ostream& os, const evident::ReadResult& read) {
                       plural(treatments.size(), "treatment"),
                       arms > 0 ? plural(arms, "arm") : plural(contrasts, "contrast"));
     if (multi > 0) os << fmt::format(", {} multi-arm", multi);
+    if (o.direction == evident::Direction::small_values_desirable) os << ", small values desirable";
+    if (o.direction == evident::Direction::large_values_desirable) os << ", large values desirable";
+    if (o.mid) os << fmt::format(", MID {:g}", *o.mid);
     os << "\n";
   }
   if (!data.excluded.empty()) {

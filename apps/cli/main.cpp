@@ -33,6 +33,8 @@ struct InputArgs {
   std::string type;
   std::string outcome_name;
   std::string labels;
+  std::string small_values;
+  std::optional<double> mid;
 };
 
 void add_input_options(CLI::App& cmd, InputArgs& in) {
@@ -45,6 +47,11 @@ void add_input_options(CLI::App& cmd, InputArgs& in) {
   cmd.add_option("--type", in.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
   cmd.add_option("--outcome-name", in.outcome_name, "Name of the outcome in a single-outcome file");
   cmd.add_option("--treatment-labels", in.labels, "CSV of treatment codes and labels (MetaInsight: Number,Label)");
+  cmd.add_option("--small-values", in.small_values,
+                 "Are small values of the outcome(s) desirable (e.g. pain) or undesirable (e.g. response)?")
+      ->check(CLI::IsMember({"desirable", "undesirable"}));
+  cmd.add_option("--mid", in.mid, "Minimally important difference of the outcome(s), on the analysis scale")
+      ->check(CLI::PositiveNumber);
 }
 
 /// Builds ReadOptions; returns false (after printing) on a usage error.
@@ -72,6 +79,9 @@ bool make_read_options(const InputArgs& in, evident::ReadOptions& opts) {
   }
   opts.outcome_name = in.outcome_name;
   if (!in.labels.empty()) opts.treatment_labels_file = in.labels;
+  if (in.small_values == "desirable") opts.direction = evident::Direction::small_values_desirable;
+  if (in.small_values == "undesirable") opts.direction = evident::Direction::large_values_desirable;
+  opts.mid = in.mid;
   return true;
 }
 

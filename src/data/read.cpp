@@ -39,7 +39,8 @@ InputFormat detect(std::string_view text, const std::string& filename) {
 
 }  // namespace
 
-ReadResult read_text(std::string_view text, const std::string& filename, const ReadOptions& options) {
+namespace {
+ReadResult read_by_format(std::string_view text, const std::string& filename, const ReadOptions& options) {
   const InputFormat format = options.format == InputFormat::auto_detect ? detect(text, filename) : options.format;
   switch (format) {
     case InputFormat::json:
@@ -51,6 +52,16 @@ ReadResult read_text(std::string_view text, const std::string& filename, const R
       break;
   }
   return read_csv(text, filename, options);
+}
+}  // namespace
+
+ReadResult read_text(std::string_view text, const std::string& filename, const ReadOptions& options) {
+  ReadResult r = read_by_format(text, filename, options);
+  for (auto& o : r.dataset.outcomes) {
+    if (options.direction && o.direction == Direction::unspecified) o.direction = *options.direction;
+    if (options.mid && !o.mid) o.mid = options.mid;
+  }
+  return r;
 }
 
 ReadResult read_file(const std::string& path, const ReadOptions& options) {

@@ -31,10 +31,14 @@ struct ColumnMapping {
 struct ReadOptions {
   InputFormat format = InputFormat::auto_detect;
   std::vector<ColumnMapping> mappings;
-  std::optional<OutcomeType> outcome_type;  ///< force the outcome type instead of inferring it
-  std::string outcome_name;                 ///< name of the single outcome (default: file stem)
-  std::optional<std::string> treatment_labels_file;  ///< MetaInsight "Number,Label" file
+  std::optional<OutcomeType> outcome_type;            ///< force the outcome type instead of inferring it
+  std::string outcome_name;                           ///< name of the single outcome (default: file stem)
+  std::optional<std::string> treatment_labels_file;   ///< MetaInsight "Number,Label" file
   std::size_t max_file_bytes = std::size_t{1} << 30;  ///< refuse larger inputs with a diagnostic
+  // Outcome metadata that CSV files have no place for: applied to every outcome read that does not
+  // set it itself (a JSON file's own values win).
+  std::optional<Direction> direction;  ///< are small values desirable (netmeta's small.values)
+  std::optional<double> mid;           ///< minimally important difference, on the analysis scale
 };
 
 struct ReadResult {
