@@ -8,7 +8,7 @@
 #   setup          (optional) a bash snippet run first (e.g. to generate a large input in $TMP)
 #   check          (optional) a bash snippet run after the command; $OUT/$ERR hold the outputs, must exit 0
 set -u
-BIN="$1"
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 DIR="$2"
 DATA="$(cd "$DIR/../data" && pwd)"
 fail=0; n=0
