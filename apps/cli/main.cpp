@@ -183,6 +183,20 @@ int run_effects(const InputArgs& in, const EffectArgs& args) {
     sets.push_back(evident::compute_effects(read.dataset, *o, eo));
     evident_cli::print_diagnostics(std::cerr, sets.back().diagnostics);
   }
+  bool errors = false, usage = false;
+  evident::Diagnostics all;
+  for (const auto& s : sets) {
+    all.append(s.diagnostics);
+    errors = errors || s.diagnostics.has_errors();
+    for (const auto& d : s.diagnostics.items())
+      usage = usage || (d.severity == evident::Severity::error &&
+                        (d.code == "measure-not-applicable" || d.code == "invalid-option"));
+  }
+  if (errors) {
+    evident_cli::print_error_summary(std::cerr, all);
+    // an option that does not fit the data (e.g. --measure OR for means) is a usage error
+    return usage ? kExitUsage : kExitDataError;
+  }
   Output out(args.output);
   if (!out.ok()) {
     std::cerr << "evident: error: cannot write '" << args.output << "'\n";
@@ -195,9 +209,7 @@ int run_effects(const InputArgs& in, const EffectArgs& args) {
   } else {
     evident_cli::write_effects_text(out.stream(), read, sets);
   }
-  bool errors = false;
-  for (const auto& s : sets) errors = errors || s.diagnostics.has_errors();
-  return errors ? kExitDataError : kExitOk;
+  return kExitOk;
 }
 
 int run_check(const InputArgs& in, bool json) {
