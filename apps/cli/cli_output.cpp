@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -198,6 +199,67 @@ void write_effects_json(std::ostream& os, const evident::ReadResult& read,
   nlohmann::json outs = nlohmann::json::array();
   for (const auto& s : sets) outs.push_back(evident::to_json(s));
   j["outcomes"] = outs;
+  os << j.dump(2) << "\n";
+}
+
+namespace {
+/// "estimate [lower; upper]" on the reporting scale (exp for ratio measures).
+std::string ci_text(double est, double lo, double hi, bool ratio) {
+  if (ratio) return fmt::format("{:.4f} [{:.4f}; {:.4f}]", std::exp(est), std::exp(lo), std::exp(hi));
+  return fmt::format("{:.4f} [{:.4f}; {:.4f}]", est, lo, hi);
+}
+std::string p_text(double p) {
+  return p < 1e-4 ? fmt::format("{:.2e}", p) : fmt::format("{:.4f}", p);
+}
+}  // namespace
+
+void write_meta_text(std::ostream& os, const evident::ReadResult& read,
+                     const std::vector<evident::PairwiseAnalysis>& analyses) {
+  os << fmt::format("evident {} - pairwise meta-analysis\n", evident::kVersion);
+  os << fmt::format("File: {} ({})\n", read.dataset.source_file, read.dataset.format);
+  for (const auto& a : analyses) {
+    const auto& r = a.result;
+    const bool ratio = evident::is_ratio(a.measure);
+    const int pct = static_cast<int>(std::lround(r.options.level * 100));
+    os << "\n"
+       << fmt::format("Outcome '{}': {} vs {}, {}{}, k = {}\n", a.outcome, a.comparison.treat1, a.comparison.treat2,
+                      evident::to_string(a.measure), ratio ? " (shown exponentiated)" : "", r.k);
+    os << fmt::format("  {:<24} {:<32} {:>9} {:>10}\n", "",
+                      fmt::format("{} [{}% CI]", evident::to_string(a.measure), pct), "z/t", "p-value");
+    os << fmt::format("  {:<24} {:<32} {:>9.4f} {:>10}\n", "Common effect model",
+                      ci_text(r.common.estimate, r.common.ci_lower, r.common.ci_upper, ratio), r.common.statistic,
+                      p_text(r.common.p_value));
+    const auto& re = r.random.pooled;
+    os << fmt::format("  {:<24} {:<32} {:>9.4f} {:>10}\n",
+                      fmt::format("Random effects ({}{})", evident::to_string(r.random.method),
+                                  r.options.hartung_knapp ? ", HK" : ""),
+                      ci_text(re.estimate, re.ci_lower, re.ci_upper, ratio), re.statistic, p_text(re.p_value));
+    if (r.random.prediction) {
+      const auto& pi = *r.random.prediction;
+      const double lo = ratio ? std::exp(pi.lower) : pi.lower, hi = ratio ? std::exp(pi.upper) : pi.upper;
+      os << fmt::format("  {:<24} [{:.4f}; {:.4f}]\n", "Prediction interval", lo, hi);
+    }
+    const auto& h = r.heterogeneity;
+    std::string tau_ci, i2_ci;
+    if (r.random.tau2_ci) {
+      tau_ci = fmt::format(" [{:.4f}; {:.4f}]", r.random.tau2_ci->tau2_lower, r.random.tau2_ci->tau2_upper);
+      i2_ci = fmt::format(" [{:.1f}%; {:.1f}%]", r.random.tau2_ci->I2_lower, r.random.tau2_ci->I2_upper);
+    }
+    os << fmt::format("  Heterogeneity: tau^2 = {:.4f}{}; tau = {:.4f}; I^2 = {:.1f}%{}; H = {:.2f}\n", r.random.tau2,
+                      tau_ci, r.random.tau, r.random.I2, i2_ci, h.H);
+    os << fmt::format("  Test of heterogeneity: Q = {:.2f}, df = {:g}, p = {}\n", h.Q, h.df, p_text(h.p_value));
+  }
+}
+
+void write_meta_json(std::ostream& os, const evident::ReadResult& read,
+                     const std::vector<evident::PairwiseAnalysis>& analyses) {
+  nlohmann::json j;
+  j["evident_version"] = evident::kVersion;
+  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  j["diagnostics"] = evident::to_json(read.diagnostics);
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& a : analyses) arr.push_back(evident::to_json(a));
+  j["analyses"] = arr;
   os << j.dump(2) << "\n";
 }
 

@@ -7,6 +7,7 @@
 #include "evident/core/diagnostic.hpp"
 #include "evident/data/read.hpp"
 #include "evident/effects/effect_size.hpp"
+#include "evident/pairwise/analysis.hpp"
 
 namespace evident_cli {
 
@@ -18,6 +19,11 @@ void print_error_summary(std::ostream& os, const evident::Diagnostics& ds);
 void write_effects_text(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets);
 void write_effects_csv(std::ostream& os, const std::vector<evident::EffectSet>& sets);
 void write_effects_json(std::ostream& os, const evident::ReadResult& read, const std::vector<evident::EffectSet>& sets);
+
+void write_meta_text(std::ostream& os, const evident::ReadResult& read,
+                     const std::vector<evident::PairwiseAnalysis>& analyses);
+void write_meta_json(std::ostream& os, const evident::ReadResult& read,
+                     const std::vector<evident::PairwiseAnalysis>& analyses);
 
 void write_dataset_summary(std::ostream& os, const evident::ReadResult& read);
 void write_check_json(std::ostream& os, const evident::ReadResult& read);

@@ -19,6 +19,7 @@
 #include "evident/data/read.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident/effects/effects_json.hpp"
+#include "evident/pairwise/analysis.hpp"
 
 namespace {
 
@@ -244,6 +245,74 @@ int run_convert(const InputArgs& in, const std::string& output) {
   return kExitOk;
 }
 
+struct MetaArgs {
+  std::string method_tau = "REML";
+  bool hk = false;
+  bool hk_adhoc = false;
+  std::string prediction = "metafor";
+  double level = 0.95;
+};
+
+int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  auto tau = evident::parse_tau2_method(margs.method_tau);
+  if (!tau) {
+    std::cerr << "evident: error: unknown tau2 estimator '" << margs.method_tau
+              << "' (expected DL, REML, ML, PM, SJ, HE, HS or EB)\n";
+    return kExitUsage;
+  }
+  evident::MetaOptions mopts;
+  mopts.tau2_method = *tau;
+  mopts.hartung_knapp = margs.hk || margs.hk_adhoc;
+  mopts.hartung_knapp_adhoc = margs.hk_adhoc;
+  mopts.prediction =
+      margs.prediction == "higgins" ? evident::PredictionMethod::higgins2009 : evident::PredictionMethod::metafor;
+  mopts.level = margs.level;
+  evident::ReadResult read = evident::read_file(in.file, ropts);
+  evident_cli::print_diagnostics(std::cerr, read.diagnostics);
+  if (!read.ok()) {
+    evident_cli::print_error_summary(std::cerr, read.diagnostics);
+    return kExitDataError;
+  }
+  std::vector<evident::PairwiseAnalysis> analyses;
+  evident::Diagnostics all;
+  bool usage = false;
+  for (const auto& o : read.dataset.outcomes) {
+    if (!args.outcome.empty() && o.name != args.outcome) continue;
+    evident::EffectOptions eo;
+    if (!make_effect_options(args, o, eo)) return kExitUsage;
+    const evident::EffectSet set = evident::compute_effects(read.dataset, o, eo);
+    all.append(set.diagnostics);
+    for (const auto& d : set.diagnostics.items())
+      usage = usage || (d.severity == evident::Severity::error &&
+                        (d.code == "measure-not-applicable" || d.code == "invalid-option"));
+    for (auto& a : evident::analyse_comparisons(set, mopts)) {
+      all.append(a.result.diagnostics);
+      analyses.push_back(std::move(a));
+    }
+  }
+  evident_cli::print_diagnostics(std::cerr, all);
+  if (all.has_errors()) {
+    evident_cli::print_error_summary(std::cerr, all);
+    return usage ? kExitUsage : kExitDataError;
+  }
+  if (analyses.empty()) {
+    std::cerr << "evident: error: no comparison to analyse in " << in.file << "\n";
+    return kExitDataError;
+  }
+  Output out(args.output);
+  if (!out.ok()) {
+    std::cerr << "evident: error: cannot write '" << args.output << "'\n";
+    return kExitUsage;
+  }
+  if (args.json)
+    evident_cli::write_meta_json(out.stream(), read, analyses);
+  else
+    evident_cli::write_meta_text(out.stream(), read, analyses);
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,6 +364,28 @@ int main(int argc, char** argv) {
   effects->add_option("--impute-sd-from", effects_args.carry_over,
                       "Impute a missing SD from the same arm in this outcome (e.g. a baseline or earlier time point)");
 
+  InputArgs meta_in;
+  EffectArgs meta_effects;
+  MetaArgs meta_args;
+  auto* meta = app.add_subcommand(
+      "meta", "Pairwise meta-analysis of every comparison of every outcome (common and random effects)");
+  add_input_options(*meta, meta_in);
+  meta->add_option("--measure", meta_effects.measure, "MD, SMD, GLASS, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
+  meta->add_option("--outcome", meta_effects.outcome, "Only this outcome (default: all)");
+  meta->add_flag("--json", meta_effects.json, "Write JSON");
+  meta->add_option("-o,--output", meta_effects.output, "Write to this file instead of standard output");
+  meta->add_option("--method-tau", meta_args.method_tau, "tau2 estimator: DL, REML (default), ML, PM, SJ, HE, HS, EB");
+  meta->add_flag("--hk", meta_args.hk, "Hartung-Knapp(-Sidik-Jonkman) CI for the random-effects estimate");
+  meta->add_flag("--hk-adhoc", meta_args.hk_adhoc, "Hartung-Knapp with the ad hoc variance correction max(1, q)");
+  meta->add_option("--prediction", meta_args.prediction,
+                   "Prediction interval: metafor (default; z, or t(k-1) with --hk) or higgins (t with k-2 df)")
+      ->check(CLI::IsMember({"metafor", "higgins"}));
+  meta->add_option("--level", meta_args.level, "Confidence level (default 0.95)")->check(CLI::Range(0.5, 0.9999));
+  meta->add_option("--cc", meta_effects.cc, "Continuity correction added to zero cells (default 0.5)")
+      ->check(CLI::Range(0.0, 1e6));
+  meta->add_option("--smd-correction", meta_effects.smd, "exact (default), exact-ls, approx, none")
+      ->check(CLI::IsMember({"exact", "exact-ls", "approx", "none"}));
+
   InputArgs check_in;
   bool check_json = false;
   auto* check = app.add_subcommand("check", "Read and validate a data file; print diagnostics and a summary");
@@ -317,6 +408,7 @@ int main(int argc, char** argv) {
   }
 
   if (effects->parsed()) return run_effects(effects_in, effects_args);
+  if (meta->parsed()) return run_meta(meta_in, meta_effects, meta_args);
   if (check->parsed()) return run_check(check_in, check_json);
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   return kExitUsage;
