@@ -26,6 +26,7 @@
 
 #include "evident/pairwise/meta_analysis_json.hpp"
 #include "evident_test.hpp"
+#include "pairwise_fixtures.hpp"
 
 using namespace evident;
 using nlohmann::json;
@@ -37,30 +38,6 @@ constexpr double kScoringTol = 1e-10;
 constexpr double kPmTol = 1e-10;
 constexpr double kQpTol = 1e-10;
 constexpr double kUnirootTol = 1.3e-4;
-
-std::vector<std::string> reference_files() {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(test::reference_path(""))) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("pairwise_", 0) != 0 || entry.path().extension() != ".json") continue;
-    if (!test::load_reference(name).contains("data")) continue;
-    names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-MetaInput input_of(const json& ref) {
-  const json& d = ref.at("data");
-  MetaInput in;
-  for (std::size_t i = 0; i < d.at("yi").size(); ++i) {
-    if (!d.at("used").at(i).get<bool>()) continue;
-    in.study.push_back(d.at("slab").at(i).get<std::string>());
-    in.yi.push_back(test::ref_number(d.at("yi").at(i)));
-    in.vi.push_back(test::ref_number(d.at("vi").at(i)));
-  }
-  return in;
-}
 
 bool has_code(const MetaResult& r, const std::string& code) {
   for (const auto& d : r.diagnostics.items())
@@ -96,7 +73,7 @@ class MetaforReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MetaforReference, EveryTau2Estimator) {
   const json ref = test::load_reference(GetParam());
-  const MetaInput in = input_of(ref);
+  const MetaInput in = test::meta_input_of(ref);
   for (const auto& [name, m] : ref.at("rma").items()) {
     SCOPED_TRACE(GetParam() + " rma " + name);
     const double tol = tolerance_for(name);
@@ -135,7 +112,7 @@ TEST_P(MetaforReference, EveryTau2Estimator) {
 
 TEST_P(MetaforReference, HartungKnapp) {
   const json ref = test::load_reference(GetParam());
-  const MetaInput in = input_of(ref);
+  const MetaInput in = test::meta_input_of(ref);
   for (const auto& [name, m] : ref.at("rma_knha").items()) {
     SCOPED_TRACE(GetParam() + " rma_knha " + name);
     const double tol = tolerance_for(name);
@@ -157,7 +134,7 @@ TEST_P(MetaforReference, HartungKnapp) {
 
 TEST_P(MetaforReference, QProfileConfint) {
   const json ref = test::load_reference(GetParam());
-  const MetaInput in = input_of(ref);
+  const MetaInput in = test::meta_input_of(ref);
   for (const auto& [name, c] : ref.at("confint").items()) {
     SCOPED_TRACE(GetParam() + " confint " + name);
     MetaOptions o;
@@ -177,7 +154,7 @@ TEST_P(MetaforReference, QProfileConfint) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(PairwiseReference, MetaforReference, ::testing::ValuesIn(reference_files()),
+INSTANTIATE_TEST_SUITE_P(PairwiseReference, MetaforReference, ::testing::ValuesIn(test::pairwise_reference_files()),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            std::string s = param_info.param.substr(0, param_info.param.size() - 5);
                            for (char& ch : s)
@@ -189,7 +166,7 @@ TEST_P(MetaforReference, HigginsPredictionInterval) {
   const json all = test::load_reference("predict_riley_higgins2009.json");
   const std::string key = GetParam().substr(0, GetParam().size() - 5);
   ASSERT_TRUE(all.contains(key)) << key;
-  const MetaInput in = input_of(test::load_reference(GetParam()));
+  const MetaInput in = test::meta_input_of(test::load_reference(GetParam()));
   for (const auto& [name, p] : all.at(key).items()) {
     SCOPED_TRACE(key + " predict(pi.type = riley) " + name);
     MetaOptions o;
@@ -209,7 +186,7 @@ TEST_P(MetaforReference, HigginsPredictionInterval) {
 
 TEST_P(MetaforReference, ExactRootFinder) {
   const json ref = test::load_reference(GetParam());
-  const MetaInput in = input_of(ref);
+  const MetaInput in = test::meta_input_of(ref);
   const double df = static_cast<double>(in.yi.size()) - 1.0;
   MetaOptions o;
   o.root_finder = RootFinder::exact;
@@ -250,7 +227,7 @@ TEST_P(MetaforReference, ExactRootFinder) {
 
 TEST(MetaAnalysisReference, AllDatasetsFound) {
   // 13 files in tests/reference carry study-level data; a missing one would silently shrink the suite.
-  EXPECT_GE(reference_files().size(), 13u);
+  EXPECT_GE(test::pairwise_reference_files().size(), 13u);
 }
 
 }  // namespace
@@ -259,7 +236,7 @@ namespace {
 
 // A small heterogeneous data set: dat.bcg log odds ratios (first 6 studies of pairwise_dat.bcg_OR.json).
 MetaInput bcg_head(std::size_t n) {
-  const MetaInput all = input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
+  const MetaInput all = test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
   MetaInput in;
   for (std::size_t i = 0; i < n; ++i) {
     in.study.push_back(all.study[i]);
@@ -284,7 +261,7 @@ void expect_all_finite(const MetaResult& r) {
 }  // namespace
 
 TEST(MetaAnalysisInvariants, StudyOrderDoesNotMatter) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
   MetaInput rev = in;
   std::reverse(rev.study.begin(), rev.study.end());
   std::reverse(rev.yi.begin(), rev.yi.end());
@@ -315,7 +292,7 @@ TEST(MetaAnalysisInvariants, RandomEqualsCommonWhenTau2IsZero) {
   // collins1985a death: Q < k - 1, so every moment estimator gives tau2 = 0 (metafor: tau2 = 0 for DL).
   const json ref = test::load_reference("pairwise_dat.collins1985a_death_OR.json");
   ASSERT_EQ(0.0, test::ref_number(ref.at("rma").at("DL").at("tau2")));
-  const MetaInput in = input_of(ref);
+  const MetaInput in = test::meta_input_of(ref);
   for (Tau2Method m : kAllMethods) {
     MetaOptions o;
     o.tau2_method = m;
@@ -419,7 +396,7 @@ TEST(MetaAnalysisInvariants, NonConvergenceIsReported) {
   o.tau2_method = Tau2Method::REML;
   o.max_iterations = 1;
   o.threshold = 0.0;
-  const MetaResult r = meta_analysis(input_of(test::load_reference("pairwise_dat.bcg_OR.json")), o);
+  const MetaResult r = meta_analysis(test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json")), o);
   EXPECT_TRUE(r.ok());
   EXPECT_FALSE(r.random.converged);
   EXPECT_TRUE(has_code(r, "tau2-not-converged"));
@@ -430,7 +407,7 @@ TEST(MetaAnalysisInvariants, NonConvergenceIsReported) {
 }
 
 TEST(MetaAnalysisInvariants, HartungKnappAdhocNeverNarrower) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.collins1985a_death_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.collins1985a_death_OR.json"));
   MetaOptions o;
   o.tau2_method = Tau2Method::DL;
   o.hartung_knapp = true;
@@ -471,7 +448,7 @@ TEST(MetaAnalysisInput, FromStandardErrorsAndEffectSet) {
 TEST(MetaAnalysisJson, CarriesTheFieldsOfIssue3) {
   MetaOptions o;
   o.tau2_method = Tau2Method::DL;
-  const MetaResult r = meta_analysis(input_of(test::load_reference("pairwise_dat.bcg_OR.json")), o);
+  const MetaResult r = meta_analysis(test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json")), o);
   const json j = to_json(r);
   for (const char* part : {"common", "random"})
     for (const char* f : {"estimate", "se", "ci_lower", "ci_upper", "p_value"})

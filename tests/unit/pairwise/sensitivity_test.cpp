@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "evident_test.hpp"
+#include "pairwise_fixtures.hpp"
 
 using namespace evident;
 using nlohmann::json;
@@ -23,31 +24,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kTol = 1e-10;
-
-std::vector<std::string> reference_files() {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(test::reference_path(""))) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("pairwise_", 0) != 0 || entry.path().extension() != ".json") continue;
-    const json ref = test::load_reference(name);
-    if (!ref.contains("data") || !ref.contains("leave1out")) continue;
-    names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-MetaInput input_of(const json& ref) {
-  const json& d = ref.at("data");
-  MetaInput in;
-  for (std::size_t i = 0; i < d.at("yi").size(); ++i) {
-    if (!d.at("used").at(i).get<bool>()) continue;
-    in.study.push_back(d.at("slab").at(i).get<std::string>());
-    in.yi.push_back(test::ref_number(d.at("yi").at(i)));
-    in.vi.push_back(test::ref_number(d.at("vi").at(i)));
-  }
-  return in;
-}
 
 FitOptions fit_for(const std::string& method) {
   FitOptions f;
@@ -77,11 +53,11 @@ bool has_code(const Diagnostics& ds, const std::string& code) {
 }  // namespace
 
 TEST(Sensitivity, LeaveOneOutMatchesMetafor) {
-  const auto files = reference_files();
+  const auto files = test::pairwise_reference_files("leave1out");
   ASSERT_FALSE(files.empty());
   for (const auto& name : files) {
     const json ref = test::load_reference(name);
-    const MetaInput in = input_of(ref);
+    const MetaInput in = test::meta_input_of(ref);
     for (const auto& [method, l1o] : ref.at("leave1out").items()) {
       SCOPED_TRACE(name + " leave1out " + method);
       const LeaveOneOutResult r = leave_one_out(in, fit_for(method));
@@ -123,7 +99,7 @@ TEST(Sensitivity, LeaveOneOutMatchesMetafor) {
 }
 
 TEST(Sensitivity, LeaveOneOutEqualsFitWithoutTheStudy) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
   FitOptions o;
   o.meta.tau2_method = Tau2Method::PM;
   o.meta.hartung_knapp = true;
@@ -142,7 +118,7 @@ TEST(Sensitivity, LeaveOneOutEqualsFitWithoutTheStudy) {
 }
 
 TEST(Sensitivity, CumulativeStepsAreFitsOfTheFirstStudies) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
   const std::size_t k = in.yi.size();
   std::vector<std::size_t> order(k);
   for (std::size_t i = 0; i < k; ++i) order[i] = (i * 5) % k;  // a permutation (gcd(5, 13) = 1)
@@ -179,7 +155,7 @@ TEST(Sensitivity, CumulativeStepsAreFitsOfTheFirstStudies) {
 }
 
 TEST(Sensitivity, BadInput) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.bcg_OR.json"));
   EXPECT_TRUE(has_code(cumulative_meta_analysis(in, {0, 1, 1}).diagnostics, "bad-order"));
   std::vector<std::size_t> out_of_range(in.yi.size());
   for (std::size_t i = 0; i < out_of_range.size(); ++i) out_of_range[i] = i + 1;
@@ -207,7 +183,7 @@ TEST(Sensitivity, CumulativeMatchesMetafor) {
     if (key == "provenance") continue;
     ++files;
     SCOPED_TRACE(key);
-    const MetaInput in = input_of(test::load_reference(key + ".json"));
+    const MetaInput in = test::meta_input_of(test::load_reference(key + ".json"));
     const json& c = ref.at("cumul_REML_by_vi");
     const auto order = c.at("order0").get<std::vector<std::size_t>>();
     const CumulativeResult r = cumulative_meta_analysis(in, order, {});

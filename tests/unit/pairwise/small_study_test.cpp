@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "evident_test.hpp"
+#include "pairwise_fixtures.hpp"
 
 using namespace evident;
 using nlohmann::json;
@@ -28,31 +29,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kTol = 1e-10;
-
-std::vector<std::string> reference_files(const char* key) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(test::reference_path(""))) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("pairwise_", 0) != 0 || entry.path().extension() != ".json") continue;
-    const json ref = test::load_reference(name);
-    if (!ref.contains("data") || !ref.contains(key)) continue;
-    names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-MetaInput input_of(const json& ref) {
-  const json& d = ref.at("data");
-  MetaInput in;
-  for (std::size_t i = 0; i < d.at("yi").size(); ++i) {
-    if (!d.at("used").at(i).get<bool>()) continue;
-    in.study.push_back(d.at("slab").at(i).get<std::string>());
-    in.yi.push_back(test::ref_number(d.at("yi").at(i)));
-    in.vi.push_back(test::ref_number(d.at("vi").at(i)));
-  }
-  return in;
-}
 
 FitOptions fit_for(const std::string& method) {
   FitOptions f;
@@ -90,11 +66,11 @@ MetaInput permuted(const MetaInput& in) {
 }  // namespace
 
 TEST(SmallStudy, RegtestMatchesMetafor) {
-  const auto files = reference_files("regtest");
+  const auto files = test::pairwise_reference_files("regtest");
   ASSERT_FALSE(files.empty());
   for (const auto& name : files) {
     const json ref = test::load_reference(name);
-    const MetaInput in = input_of(ref);
+    const MetaInput in = test::meta_input_of(ref);
     for (const auto& [key, variant] : ref.at("regtest").items()) {
       SCOPED_TRACE(name + " regtest " + key);
       RegtestOptions o;
@@ -123,13 +99,13 @@ TEST(SmallStudy, RegtestMatchesMetafor) {
 }
 
 TEST(SmallStudy, RanktestMatchesMetafor) {
-  const auto files = reference_files("ranktest");
+  const auto files = test::pairwise_reference_files("ranktest");
   ASSERT_FALSE(files.empty());
   for (const auto& name : files) {
     SCOPED_TRACE(name);
     const json ref = test::load_reference(name);
     const json& rt = ref.at("ranktest");
-    const RanktestResult r = rank_correlation_test(input_of(ref), {});
+    const RanktestResult r = rank_correlation_test(test::meta_input_of(ref), {});
     ASSERT_TRUE(r.ok());
     EXPECT_REL(scalar(rt.at("kendall_tau")), r.tau, kTol);
     EXPECT_REL(test::ref_number(rt.at("pval")), r.p_value, kTol);
@@ -140,11 +116,11 @@ TEST(SmallStudy, RanktestMatchesMetafor) {
 }
 
 TEST(SmallStudy, TrimfillMatchesMetafor) {
-  const auto files = reference_files("trimfill");
+  const auto files = test::pairwise_reference_files("trimfill");
   ASSERT_FALSE(files.empty());
   for (const auto& name : files) {
     const json ref = test::load_reference(name);
-    const MetaInput in = input_of(ref);
+    const MetaInput in = test::meta_input_of(ref);
     for (const auto& [method, tf] : ref.at("trimfill").items()) {
       SCOPED_TRACE(name + " trimfill " + method);
       ASSERT_EQ(tf.at("estimator").get<std::string>().rfind("L0", 0), 0u);
@@ -188,7 +164,7 @@ TEST(SmallStudy, TrimfillMatchesMetafor) {
 // Egger et al. 1997: regress the standard normal deviate yi/sei on precision 1/sei by ordinary least
 // squares; the intercept and its t test are the slope of sei in the weighted regression.
 TEST(SmallStudy, ClassicEggerEqualsOlsOfSndOnPrecision) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
   const std::size_t k = in.yi.size();
   double sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
   std::vector<double> x(k), y(k);
@@ -217,7 +193,7 @@ TEST(SmallStudy, ClassicEggerEqualsOlsOfSndOnPrecision) {
 }
 
 TEST(SmallStudy, StudyOrderDoesNotMatter) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
   const MetaInput rev = permuted(in);
   RegtestOptions ro;
   EXPECT_REL(egger_test(in, ro).statistic, egger_test(rev, ro).statistic, 1e-10);
@@ -247,7 +223,7 @@ TEST(SmallStudy, SymmetricFunnelFillsNothingAndMirrorFlipsSide) {
   EXPECT_REL(0.3, r.adjusted.pooled.estimate, 1e-12);
   EXPECT_REL(0.0, egger_test(sym, {}).slope, 1e-10);
 
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
   MetaInput mirrored = in;
   for (double& y : mirrored.yi) y = -y;
   const TrimfillResult a = trim_and_fill(in);
@@ -260,7 +236,7 @@ TEST(SmallStudy, SymmetricFunnelFillsNothingAndMirrorFlipsSide) {
 }
 
 TEST(SmallStudy, R0EstimatorAndGivenSide) {
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
   TrimfillOptions o;
   o.estimator = TrimfillEstimator::R0;
   o.side = TrimfillSide::right;
@@ -306,7 +282,7 @@ TEST(SmallStudy, BadInputAndTooFewStudies) {
   EXPECT_FALSE(egger_test(bad).ok());
   EXPECT_FALSE(rank_correlation_test(bad).ok());
   EXPECT_FALSE(trim_and_fill(bad).ok());
-  const MetaInput in = input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
+  const MetaInput in = test::meta_input_of(test::load_reference("pairwise_dat.egger2001_OR.json"));
   RegtestOptions pm;
   pm.fit.meta.tau2_method = Tau2Method::PM;
   EXPECT_TRUE(has_code(egger_test(in, pm).diagnostics, "unsupported-tau2-method"));
@@ -325,7 +301,7 @@ TEST(SmallStudy, ExtraVariantsMatchMetafor) {
   for (const auto& [key, ref] : extra.items()) {
     if (key == "provenance") continue;
     ++files;
-    const MetaInput in = input_of(test::load_reference(key + ".json"));
+    const MetaInput in = test::meta_input_of(test::load_reference(key + ".json"));
     for (const auto& [m, rt] : ref.at("regtest").items()) {
       SCOPED_TRACE(key + " regtest " + m);
       ASSERT_FALSE(rt.contains("error"));
