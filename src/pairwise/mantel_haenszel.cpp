@@ -3,13 +3,12 @@
 #include "evident/pairwise/mantel_haenszel.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
 #include <utility>
+#include "evident/core/distributions.hpp"
 
 namespace evident {
 namespace {
@@ -79,23 +78,6 @@ Tables validate(const TwoByTwoInput& in, double level, Diagnostics& diags) {
   return out;
 }
 
-PooledEstimate wald(double estimate, double se, double level) {
-  PooledEstimate p;
-  p.estimate = estimate;
-  p.se = se;
-  p.statistic = estimate / se;
-  const boost::math::normal_distribution<double> normal;
-  p.p_value = 2.0 * boost::math::cdf(boost::math::complement(normal, std::fabs(p.statistic)));
-  const double z = boost::math::quantile(boost::math::complement(normal, (1.0 - level) / 2.0));
-  p.ci_lower = estimate - z * se;
-  p.ci_upper = estimate + z * se;
-  return p;
-}
-
-double chisq_upper(double q, double df) {
-  return boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(df), q));
-}
-
 /// Q, I2, H2, H from a Q statistic on k_yi estimates (metafor: Q = 0, I2 = 0, H2 = 1 for k_yi <= 1).
 Heterogeneity heterogeneity_from_q(double q, std::size_t k_yi) {
   Heterogeneity h;
@@ -103,7 +85,7 @@ Heterogeneity heterogeneity_from_q(double q, std::size_t k_yi) {
   const double df = static_cast<double>(k_yi - 1);
   h.Q = std::max(0.0, q);
   h.df = df;
-  h.p_value = chisq_upper(h.Q, df);
+  h.p_value = stats::chisq_upper_tail(h.Q, df);
   h.I2 = h.Q > 0.0 ? std::max(0.0, 100.0 * (h.Q - df) / h.Q) : 0.0;
   h.H2 = h.Q / df;
   h.H = std::sqrt(h.H2);
@@ -220,7 +202,7 @@ MantelHaenszelResult mantel_haenszel(const TwoByTwoInput& input, const MantelHae
   if (!r.diagnostics.has_errors() && !(se > 0.0 && std::isfinite(se)))
     r.diagnostics.error("zero-variance", {}, "the variance of the pooled estimate is 0 or not finite",
                         "the tables carry no information on the effect (e.g. no events in any table)");
-  if (!r.diagnostics.has_errors()) r.pooled = wald(estimate, se, options.level);
+  if (!r.diagnostics.has_errors()) r.pooled = wald_estimate(estimate, se, options.level);
 
   // Heterogeneity: inverse-variance Q of the (corrected) study estimates around the MH estimate.
   double q = 0.0;
@@ -263,7 +245,7 @@ MantelHaenszelResult mantel_haenszel(const TwoByTwoInput& input, const MantelHae
     ChiSquareTest t;
     t.statistic = dev * dev / svar;
     t.df = 1.0;
-    t.p_value = chisq_upper(t.statistic, 1.0);
+    t.p_value = stats::chisq_upper_tail(t.statistic, 1.0);
     r.cmh = t;
   }
 
@@ -294,8 +276,8 @@ MantelHaenszelResult mantel_haenszel(const TwoByTwoInput& input, const MantelHae
   tat.statistic = k_pos > 0 ? std::max(0.0, bd - sdev * sdev / sv) : 0.0;
   bdt.df = tat.df = static_cast<double>(k_pos) - 1.0;
   if (k_pos > 1) {
-    bdt.p_value = chisq_upper(bdt.statistic, bdt.df);
-    tat.p_value = chisq_upper(tat.statistic, tat.df);
+    bdt.p_value = stats::chisq_upper_tail(bdt.statistic, bdt.df);
+    tat.p_value = stats::chisq_upper_tail(tat.statistic, tat.df);
   }
   r.breslow_day = bdt;
   r.tarone = tat;
@@ -330,7 +312,7 @@ PetoResult peto(const TwoByTwoInput& input, const PetoOptions& options) {
     r.diagnostics.note("tables-without-estimate", {},
                        std::to_string(r.k - r.k_yi) +
                            " table(s) with no events or only events in both groups add nothing to the estimate");
-  r.pooled = wald(soe / sv, 1.0 / std::sqrt(sv), options.level);
+  r.pooled = wald_estimate(soe / sv, 1.0 / std::sqrt(sv), options.level);
   r.heterogeneity = heterogeneity_from_q(sq - soe * soe / sv, r.k_yi);
   return r;
 }

@@ -1,10 +1,10 @@
 // evident: pairwise meta-analysis (see evident/pairwise/meta_analysis.hpp for formulas and sources).
 #include "evident/pairwise/meta_analysis.hpp"
 
+#include "evident/core/distributions.hpp"
+
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +15,11 @@
 
 namespace evident {
 namespace {
+
+/// Upper chi-square tail with this file's edge rule: no degrees of freedom gives p = 1.
+double chisq_p(double q, double df) {
+  return df <= 0.0 ? 1.0 : stats::chisq_upper_tail(q, df);
+}
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -46,54 +51,6 @@ WeightedFit weighted_fit(const std::vector<double>& yi, const std::vector<double
     f.rpp += w * w * r * r;
   }
   return f;
-}
-
-double normal_quantile_upper(double alpha_half) {
-  return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(), alpha_half));
-}
-
-double t_quantile_upper(double alpha_half, double df) {
-  return boost::math::quantile(boost::math::complement(boost::math::students_t_distribution<double>(df), alpha_half));
-}
-
-double chisq_upper_tail(double q, double df) {
-  if (df <= 0.0) return 1.0;
-  if (q <= 0.0) return 1.0;
-  return boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(df), q));
-}
-
-PooledEstimate wald(double estimate, double se, double level) {
-  PooledEstimate p;
-  p.estimate = estimate;
-  p.se = se;
-  p.statistic = estimate / se;
-  const double alpha_half = (1.0 - level) / 2.0;
-  p.p_value = 2.0 * boost::math::cdf(
-                        boost::math::complement(boost::math::normal_distribution<double>(), std::fabs(p.statistic)));
-  const double z = normal_quantile_upper(alpha_half);
-  p.ci_lower = estimate - z * se;
-  p.ci_upper = estimate + z * se;
-  return p;
-}
-
-PooledEstimate t_based(double estimate, double se, double df, double level) {
-  PooledEstimate p;
-  p.estimate = estimate;
-  p.se = se;
-  p.df = df;
-  const double alpha_half = (1.0 - level) / 2.0;
-  const boost::math::students_t_distribution<double> t(df);
-  if (se > 0.0) {
-    p.statistic = estimate / se;
-    p.p_value = 2.0 * boost::math::cdf(boost::math::complement(t, std::fabs(p.statistic)));
-  } else {
-    p.statistic = estimate == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), estimate);
-    p.p_value = estimate == 0.0 ? 1.0 : 0.0;
-  }
-  const double c = t_quantile_upper(alpha_half, df);
-  p.ci_lower = estimate - c * se;
-  p.ci_upper = estimate + c * se;
-  return p;
 }
 
 std::vector<double> percent_weights(const std::vector<double>& vi, double tau2) {
@@ -527,12 +484,12 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
 
   // ---- common effect (inverse variance) and Cochran's Q ----
   const WeightedFit fe = weighted_fit(yi, vi, 0.0);
-  r.common = wald(fe.mu, 1.0 / std::sqrt(fe.sw), level);
+  r.common = wald_estimate(fe.mu, 1.0 / std::sqrt(fe.sw), level);
   r.common_weights = percent_weights(vi, 0.0);
   Heterogeneity& h = r.heterogeneity;
   h.df = kd - 1.0;
   h.Q = k > 1 ? std::max(0.0, fe.rss) : 0.0;
-  h.p_value = chisq_upper_tail(h.Q, h.df);
+  h.p_value = chisq_p(h.Q, h.df);
   if (k > 1) {
     h.H2 = h.Q / h.df;
     h.I2 = h.Q > 0.0 ? std::max(0.0, 100.0 * (h.Q - h.df) / h.Q) : 0.0;  // metafor: NaN for Q = 0
@@ -578,9 +535,9 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
     if (options.hartung_knapp_adhoc && q < 1.0) q = 1.0;
     re.hk_scale = q;
     var_mu *= q;
-    re.pooled = t_based(rf.mu, std::sqrt(var_mu), h.df, level);
+    re.pooled = t_estimate(rf.mu, std::sqrt(var_mu), h.df, level);
   } else {
-    re.pooled = wald(rf.mu, std::sqrt(var_mu), level);
+    re.pooled = wald_estimate(rf.mu, std::sqrt(var_mu), level);
   }
 
   // ---- prediction interval ----
@@ -592,9 +549,9 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
     double c = 0.0;
     if (options.hartung_knapp) {
       pi.df = h.df;
-      c = t_quantile_upper(alpha_half, h.df);
+      c = stats::t_upper_quantile(alpha_half, h.df);
     } else {
-      c = normal_quantile_upper(alpha_half);
+      c = stats::normal_upper_quantile(alpha_half);
     }
     pi.lower = rf.mu - c * pred_sd;
     pi.upper = rf.mu + c * pred_sd;
@@ -603,7 +560,7 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
     PredictionInterval pi;
     pi.method = PredictionMethod::higgins2009;
     pi.df = kd - 2.0;
-    const double c = t_quantile_upper(alpha_half, kd - 2.0);
+    const double c = stats::t_upper_quantile(alpha_half, kd - 2.0);
     pi.lower = rf.mu - c * pred_sd;
     pi.upper = rf.mu + c * pred_sd;
     re.prediction = pi;
@@ -623,6 +580,36 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
                   "use MetaOptions::root_finder = exact, which widens the interval");
   }
   return r;
+}
+
+PooledEstimate wald_estimate(double estimate, double se, double level) {
+  PooledEstimate p;
+  p.estimate = estimate;
+  p.se = se;
+  p.statistic = estimate / se;
+  p.p_value = stats::normal_two_sided_p(p.statistic);
+  const double z = stats::normal_upper_quantile((1.0 - level) / 2.0);
+  p.ci_lower = estimate - z * se;
+  p.ci_upper = estimate + z * se;
+  return p;
+}
+
+PooledEstimate t_estimate(double estimate, double se, double df, double level) {
+  PooledEstimate p;
+  p.estimate = estimate;
+  p.se = se;
+  p.df = df;
+  if (se > 0.0) {
+    p.statistic = estimate / se;
+    p.p_value = stats::t_two_sided_p(p.statistic, df);
+  } else {
+    p.statistic = estimate == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), estimate);
+    p.p_value = estimate == 0.0 ? 1.0 : 0.0;
+  }
+  const double c = stats::t_upper_quantile((1.0 - level) / 2.0, df);
+  p.ci_lower = estimate - c * se;
+  p.ci_upper = estimate + c * se;
+  return p;
 }
 
 }  // namespace evident

@@ -3,8 +3,6 @@
 #include "evident/pairwise/small_study.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -13,27 +11,11 @@
 #include <numeric>
 #include <string>
 #include <vector>
+#include "evident/core/distributions.hpp"
 
 namespace evident {
 
 namespace {
-
-double normal_two_sided_p(double z) {
-  return 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal_distribution<double>(), std::fabs(z)));
-}
-
-double normal_upper_quantile(double alpha_half) {
-  return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(), alpha_half));
-}
-
-double t_two_sided_p(double t, double df) {
-  return 2.0 *
-         boost::math::cdf(boost::math::complement(boost::math::students_t_distribution<double>(df), std::fabs(t)));
-}
-
-double t_upper_quantile(double alpha_half, double df) {
-  return boost::math::quantile(boost::math::complement(boost::math::students_t_distribution<double>(df), alpha_half));
-}
 
 /// Validates the input through meta_analysis() and copies its errors into `out`.
 bool validate(const MetaInput& input, const MetaOptions& meta, Diagnostics& out) {
@@ -351,11 +333,11 @@ RegtestResult egger_test(const MetaInput& input, const RegtestOptions& options) 
   double c = 0.0;
   if (t_test) {
     r.df = kd - 2.0;
-    r.p_value = t_two_sided_p(r.statistic, kd - 2.0);
-    c = t_upper_quantile(alpha_half, kd - 2.0);
+    r.p_value = stats::t_two_sided_p(r.statistic, kd - 2.0);
+    c = stats::t_upper_quantile(alpha_half, kd - 2.0);
   } else {
-    r.p_value = normal_two_sided_p(r.statistic);
-    c = normal_upper_quantile(alpha_half);
+    r.p_value = stats::normal_two_sided_p(r.statistic);
+    c = stats::normal_upper_quantile(alpha_half);
   }
   r.limit_ci_lower = r.limit_estimate - c * r.limit_se;
   r.limit_ci_upper = r.limit_estimate + c * r.limit_se;
@@ -430,7 +412,7 @@ RanktestResult rank_correlation_test(const MetaInput& input, const RanktestOptio
   const double var_s =
       (v0 - vt - vu) / 18.0 + v1x * v1y / (2.0 * nd * (nd - 1.0)) + v2x * v2y / (9.0 * nd * (nd - 1.0) * (nd - 2.0));
   r.statistic = stat_s / std::sqrt(var_s);
-  r.p_value = normal_two_sided_p(r.statistic);
+  r.p_value = stats::normal_two_sided_p(r.statistic);
   return r;
 }
 

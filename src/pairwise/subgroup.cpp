@@ -2,8 +2,6 @@
 #include "evident/pairwise/subgroup.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -11,6 +9,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "evident/core/distributions.hpp"
 
 namespace evident {
 
@@ -18,20 +17,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double normal_quantile(double level) {
-  const boost::math::normal_distribution<double> n;
-  return boost::math::quantile(n, 1.0 - (1.0 - level) / 2.0);
-}
-
-double two_sided_p(double z) {
-  const boost::math::normal_distribution<double> n;
-  return 2.0 * boost::math::cdf(boost::math::complement(n, std::fabs(z)));
-}
-
 double chi2_upper(double q, double df) {
   if (!(df > 0.0) || !std::isfinite(q)) return kNaN;
-  const boost::math::chi_squared_distribution<double> c(df);
-  return boost::math::cdf(boost::math::complement(c, std::max(0.0, q)));
+  return stats::chisq_upper_tail(q, df);
 }
 
 bool valid_level(double level) {
@@ -200,18 +188,6 @@ std::optional<CommonTau2Model> fit_common_tau2(const MetaInput& in, const std::v
   return model;
 }
 
-PooledEstimate wald_estimate(double estimate, double se, double level) {
-  PooledEstimate p;
-  p.estimate = estimate;
-  p.se = se;
-  p.statistic = estimate / se;
-  p.p_value = two_sided_p(p.statistic);
-  const double z = normal_quantile(level);
-  p.ci_lower = estimate - z * se;
-  p.ci_upper = estimate + z * se;
-  return p;
-}
-
 }  // namespace
 
 InteractionTest interaction_test(double est1, double lo1, double hi1, double est2, double lo2, double hi2, double level,
@@ -258,13 +234,13 @@ InteractionTest interaction_test(double est1, double lo1, double hi1, double est
     return r;
   }
   const auto tr = [ratio](double x) { return ratio ? std::log(x) : x; };
-  const double z = normal_quantile(level);
+  const double z = stats::normal_upper_quantile((1.0 - level) / 2.0);
   r.se1 = (tr(hi1) - tr(lo1)) / (2.0 * z);
   r.se2 = (tr(hi2) - tr(lo2)) / (2.0 * z);
   r.difference = tr(est1) - tr(est2);
   r.se = std::sqrt(r.se1 * r.se1 + r.se2 * r.se2);
   r.statistic = r.difference / r.se;
-  r.p_value = two_sided_p(r.statistic);
+  r.p_value = stats::normal_two_sided_p(r.statistic);
   r.ci_lower = r.difference - z * r.se;
   r.ci_upper = r.difference + z * r.se;
   if (ratio) {
@@ -291,7 +267,7 @@ HeterogeneityCI i2_test_based_ci(double Q, double k, double level) {
   if (!std::isfinite(se)) return r;
   r.defined = true;
   r.se_log_H = se;
-  const double z = normal_quantile(level);
+  const double z = stats::normal_upper_quantile((1.0 - level) / 2.0);
   const double logH = std::log(std::max(std::sqrt(Q / (k - 1.0)), 1.0));
   r.H = std::exp(logH);
   r.H_lower = std::max(std::exp(logH - z * se), 1.0);

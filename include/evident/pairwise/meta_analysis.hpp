@@ -129,6 +129,12 @@ struct PooledEstimate {
   double ci_upper = 0.0;
 };
 
+/// Wald estimate: statistic z = estimate / se, p = 2 P(Z > |z|), CI estimate +- z_{1-(1-level)/2} se.
+PooledEstimate wald_estimate(double estimate, double se, double level);
+/// t-based estimate with df degrees of freedom (Hartung-Knapp); se = 0 gives an infinite statistic
+/// (p = 0), or 0 with p = 1 when the estimate is 0.
+PooledEstimate t_estimate(double estimate, double se, double df, double level);
+
 /// Cochran's Q and the heterogeneity measures of Higgins & Thompson 2002, doi:10.1002/sim.1186
 /// (eq. 6-10 there): H2 = Q/(k-1), H = sqrt(H2), I2 = 100 max(0, (Q - (k-1))/Q) (percent).
 struct Heterogeneity {
