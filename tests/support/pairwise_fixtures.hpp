@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "evident/pairwise/meta_analysis.hpp"
+#include "evident/pairwise/sensitivity.hpp"
 #include "evident_test.hpp"
 
 namespace evident::test {
@@ -36,6 +37,17 @@ inline MetaInput meta_input_of(const nlohmann::json& ref) {
     in.vi.push_back(ref_number(d.at("vi").at(i)));
   }
   return in;
+}
+
+/// Fit options for a metafor method name: "EE" is the common-effect model, others a tau2 estimator.
+inline FitOptions fit_for(const std::string& method) {
+  FitOptions f;
+  if (method == "EE") {
+    f.common_effect = true;
+  } else {
+    f.meta.tau2_method = *parse_tau2_method(method);
+  }
+  return f;
 }
 
 }  // namespace evident::test

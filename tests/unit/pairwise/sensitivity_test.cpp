@@ -25,16 +25,6 @@ namespace {
 
 constexpr double kTol = 1e-10;
 
-FitOptions fit_for(const std::string& method) {
-  FitOptions f;
-  if (method == "EE") {
-    f.common_effect = true;
-  } else {
-    f.meta.tau2_method = *parse_tau2_method(method);
-  }
-  return f;
-}
-
 void expect_same(const FitSummary& a, const FitSummary& b) {
   EXPECT_EQ(a.k, b.k);
   EXPECT_REL(a.pooled.estimate, b.pooled.estimate, 1e-14);
@@ -60,7 +50,7 @@ TEST(Sensitivity, LeaveOneOutMatchesMetafor) {
     const MetaInput in = test::meta_input_of(ref);
     for (const auto& [method, l1o] : ref.at("leave1out").items()) {
       SCOPED_TRACE(name + " leave1out " + method);
-      const LeaveOneOutResult r = leave_one_out(in, fit_for(method));
+      const LeaveOneOutResult r = leave_one_out(in, test::fit_for(method));
       ASSERT_TRUE(r.ok());
       ASSERT_EQ(l1o.at("estimate").size(), r.steps.size());
       for (std::size_t i = 0; i < r.steps.size(); ++i) {

@@ -30,16 +30,6 @@ namespace {
 
 constexpr double kTol = 1e-10;
 
-FitOptions fit_for(const std::string& method) {
-  FitOptions f;
-  if (method == "EE") {
-    f.common_effect = true;
-  } else {
-    f.meta.tau2_method = *parse_tau2_method(method);
-  }
-  return f;
-}
-
 /// A number or a one-element metafor named vector {"names": [...], "values": [x]}.
 double scalar(const json& v) {
   if (v.is_object()) return test::ref_number(v.at("values").at(0));
@@ -79,7 +69,7 @@ TEST(SmallStudy, RegtestMatchesMetafor) {
       } else {
         ASSERT_EQ(key.rfind("rma_", 0), 0u);
         ASSERT_EQ(variant.at("predictor").get<std::string>(), "sei");
-        o.fit = fit_for(key.substr(4, key.find('_', 4) - 4));
+        o.fit = test::fit_for(key.substr(4, key.find('_', 4) - 4));
       }
       const RegtestResult r = egger_test(in, o);
       ASSERT_TRUE(r.ok());
@@ -125,7 +115,7 @@ TEST(SmallStudy, TrimfillMatchesMetafor) {
       SCOPED_TRACE(name + " trimfill " + method);
       ASSERT_EQ(tf.at("estimator").get<std::string>().rfind("L0", 0), 0u);
       TrimfillOptions o;
-      o.fit = fit_for(method);
+      o.fit = test::fit_for(method);
       const TrimfillResult r = trim_and_fill(in, o);
       ASSERT_TRUE(r.ok());
       EXPECT_EQ(tf.at("side").get<std::string>(), to_string(r.side));
@@ -335,7 +325,7 @@ TEST(SmallStudy, ExtraVariantsMatchMetafor) {
       TrimfillOptions o;
       if (m.rfind("R0", 0) == 0) o.estimator = TrimfillEstimator::R0;
       if (m.rfind("left", 0) == 0) o.side = TrimfillSide::left;
-      o.fit = fit_for(m.substr(m.find('_') + 1));
+      o.fit = test::fit_for(m.substr(m.find('_') + 1));
       const TrimfillResult r = trim_and_fill(in, o);
       ASSERT_TRUE(r.ok());
       EXPECT_EQ(tf.at("side").get<std::string>(), to_string(r.side));
