@@ -176,6 +176,14 @@ void write_effects_csv(std::ostream& os, const std::vector<evident::EffectSet>& 
 }
 
 namespace {
+/// The fields every JSON result starts with: evident version and input file.
+nlohmann::json result_header(const evident::ReadResult& read) {
+  nlohmann::json j;
+  j["evident_version"] = evident::kVersion;
+  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  return j;
+}
+
 nlohmann::json exclusions_json(const std::vector<evident::Exclusion>& ex) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& e : ex)
@@ -191,9 +199,7 @@ nlohmann::json exclusions_json(const std::vector<evident::Exclusion>& ex) {
 
 void write_effects_json(std::ostream& os, const evident::ReadResult& read,
                         const std::vector<evident::EffectSet>& sets) {
-  nlohmann::json j;
-  j["evident_version"] = evident::kVersion;
-  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  nlohmann::json j = result_header(read);
   j["diagnostics"] = evident::to_json(read.diagnostics);
   j["excluded"] = exclusions_json(read.dataset.excluded);
   nlohmann::json outs = nlohmann::json::array();
@@ -253,9 +259,7 @@ void write_meta_text(std::ostream& os, const evident::ReadResult& read,
 
 void write_meta_json(std::ostream& os, const evident::ReadResult& read,
                      const std::vector<evident::PairwiseAnalysis>& analyses) {
-  nlohmann::json j;
-  j["evident_version"] = evident::kVersion;
-  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  nlohmann::json j = result_header(read);
   j["diagnostics"] = evident::to_json(read.diagnostics);
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& a : analyses) arr.push_back(evident::to_json(a));
@@ -304,9 +308,7 @@ void write_dataset_summary(std::ostream& os, const evident::ReadResult& read) {
 }
 
 void write_check_json(std::ostream& os, const evident::ReadResult& read) {
-  nlohmann::json j;
-  j["evident_version"] = evident::kVersion;
-  j["input"] = {{"file", read.dataset.source_file}, {"format", read.dataset.format}};
+  nlohmann::json j = result_header(read);
   j["ok"] = read.ok();
   j["diagnostics"] = evident::to_json(read.diagnostics);
   j["excluded"] = exclusions_json(read.dataset.excluded);

@@ -27,6 +27,15 @@ constexpr int kExitOk = 0;
 constexpr int kExitDataError = 1;
 constexpr int kExitUsage = 2;
 
+/// Exit code for diagnostics with errors: an option that does not fit the data (e.g. --measure OR
+/// for means) is a usage error, anything else a data error.
+int error_exit_code(const evident::Diagnostics& ds) {
+  for (const auto& d : ds.items())
+    if (d.severity == evident::Severity::error && (d.code == "measure-not-applicable" || d.code == "invalid-option"))
+      return kExitUsage;
+  return kExitDataError;
+}
+
 struct InputArgs {
   std::string file;
   std::vector<std::string> maps;
@@ -184,19 +193,11 @@ int run_effects(const InputArgs& in, const EffectArgs& args) {
     sets.push_back(evident::compute_effects(read.dataset, *o, eo));
     evident_cli::print_diagnostics(std::cerr, sets.back().diagnostics);
   }
-  bool errors = false, usage = false;
   evident::Diagnostics all;
-  for (const auto& s : sets) {
-    all.append(s.diagnostics);
-    errors = errors || s.diagnostics.has_errors();
-    for (const auto& d : s.diagnostics.items())
-      usage = usage || (d.severity == evident::Severity::error &&
-                        (d.code == "measure-not-applicable" || d.code == "invalid-option"));
-  }
-  if (errors) {
+  for (const auto& s : sets) all.append(s.diagnostics);
+  if (all.has_errors()) {
     evident_cli::print_error_summary(std::cerr, all);
-    // an option that does not fit the data (e.g. --measure OR for means) is a usage error
-    return usage ? kExitUsage : kExitDataError;
+    return error_exit_code(all);
   }
   Output out(args.output);
   if (!out.ok()) {
@@ -277,16 +278,12 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
   }
   std::vector<evident::PairwiseAnalysis> analyses;
   evident::Diagnostics all;
-  bool usage = false;
   for (const auto& o : read.dataset.outcomes) {
     if (!args.outcome.empty() && o.name != args.outcome) continue;
     evident::EffectOptions eo;
     if (!make_effect_options(args, o, eo)) return kExitUsage;
     const evident::EffectSet set = evident::compute_effects(read.dataset, o, eo);
     all.append(set.diagnostics);
-    for (const auto& d : set.diagnostics.items())
-      usage = usage || (d.severity == evident::Severity::error &&
-                        (d.code == "measure-not-applicable" || d.code == "invalid-option"));
     for (auto& a : evident::analyse_comparisons(set, mopts)) {
       all.append(a.result.diagnostics);
       analyses.push_back(std::move(a));
@@ -295,7 +292,7 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
   evident_cli::print_diagnostics(std::cerr, all);
   if (all.has_errors()) {
     evident_cli::print_error_summary(std::cerr, all);
-    return usage ? kExitUsage : kExitDataError;
+    return error_exit_code(all);
   }
   if (analyses.empty()) {
     std::cerr << "evident: error: no comparison to analyse in " << in.file << "\n";
