@@ -219,6 +219,99 @@ std::string p_text(double p) {
 }
 }  // namespace
 
+namespace {
+
+void write_estimate_row(std::ostream& os, const std::string& label, const evident::PooledEstimate& e, bool ratio) {
+  os << fmt::format("  {:<24} {:<32} {:>9.4f} {:>10}\n", label, ci_text(e.estimate, e.ci_lower, e.ci_upper, ratio),
+                    e.statistic, p_text(e.p_value));
+}
+
+void write_steps(std::ostream& os, const char* title, const std::vector<evident::SensitivityStep>& steps, bool ratio,
+                 const char* verb) {
+  os << fmt::format("  {}:\n", title);
+  for (const auto& s : steps)
+    os << fmt::format("    {} {:<28} {:<32} tau^2 = {:.4f}, I^2 = {:.1f}%\n", verb, s.study,
+                      ci_text(s.fit.pooled.estimate, s.fit.pooled.ci_lower, s.fit.pooled.ci_upper, ratio), s.fit.tau2,
+                      s.fit.I2);
+}
+
+void write_extras(std::ostream& os, const evident::PairwiseAnalysis& a, bool ratio) {
+  const std::string m = evident::to_string(a.measure);
+  if (a.mantel_haenszel && a.mantel_haenszel->ok())
+    write_estimate_row(os, "Mantel-Haenszel (common)", a.mantel_haenszel->pooled, ratio);
+  if (a.peto && a.peto->ok()) write_estimate_row(os, "Peto (common)", a.peto->pooled, ratio);
+  if (a.I2_test_based.defined)
+    os << fmt::format("  I^2 test-based CI (as meta): {:.1f}% [{:.1f}%; {:.1f}%]\n", a.I2_test_based.I2,
+                      a.I2_test_based.I2_lower, a.I2_test_based.I2_upper);
+  if (a.absolute) {
+    const auto& e = a.absolute->random;
+    if (e.ok())
+      os << fmt::format(
+          "  Absolute effect (random effects) per {:g}: comparator {:.0f} ({}), intervention {:.0f} [{:.0f}; {:.0f}], "
+          "difference {:.0f} [{:.0f}; {:.0f}]\n",
+          e.per, e.risk_comparator, evident::to_string(e.baseline.source), e.risk_intervention,
+          e.risk_intervention_lower, e.risk_intervention_upper, e.difference, e.difference_lower, e.difference_upper);
+  }
+  if (a.egger && a.egger->ok())
+    os << fmt::format("  Egger's test ({}): {} = {:.4f}, p = {}; limit estimate {}\n",
+                      a.egger->options.model == evident::RegtestModel::lm ? "lm" : "meta-regression on se",
+                      a.egger->df ? "t" : "z", a.egger->statistic, p_text(a.egger->p_value),
+                      ci_text(a.egger->limit_estimate, a.egger->limit_ci_lower, a.egger->limit_ci_upper, ratio));
+  if (a.begg && a.begg->ok())
+    os << fmt::format("  Begg's rank correlation: Kendall's tau = {:.4f}, p = {}{}\n", a.begg->tau,
+                      p_text(a.begg->p_value), a.begg->exact ? " (exact)" : "");
+  if (a.thompson_sharp && a.thompson_sharp->ok())
+    os << fmt::format("  Thompson-Sharp test: t = {:.4f}, df = {:g}, p = {}\n", a.thompson_sharp->statistic,
+                      a.thompson_sharp->df.value_or(0.0), p_text(a.thompson_sharp->p_value));
+  for (const auto* t : {&a.harbord, &a.peters})
+    if (*t && (*t)->ok())
+      os << fmt::format("  {} test: bias = {:.4f} (se {:.4f}), t = {:.4f}, df = {:g}, p = {}\n", (*t)->method,
+                        (*t)->bias, (*t)->bias_se, (*t)->statistic, (*t)->df.value_or(0.0), p_text((*t)->p_value));
+  if (a.trimfill && a.trimfill->ok()) {
+    const auto& t = *a.trimfill;
+    os << fmt::format(
+        "  Trim-and-fill ({}): {} filled on the {} side; adjusted {}\n", evident::to_string(t.options.estimator), t.k0,
+        evident::to_string(t.side),
+        m + " " + ci_text(t.adjusted.pooled.estimate, t.adjusted.pooled.ci_lower, t.adjusted.pooled.ci_upper, ratio));
+  }
+  if (a.subgroups && a.subgroups->ok()) {
+    const auto& g = *a.subgroups;
+    os << fmt::format("  Subgroups by '{}':\n", a.subgroup_by.value_or(""));
+    for (const auto& sg : g.subgroups) {
+      const auto& re = sg.result.random.pooled;
+      os << fmt::format("    {:<20} k = {:<3} {:<32} tau^2 = {:.4f}, I^2 = {:.1f}%\n", sg.name, sg.rows.size(),
+                        ci_text(re.estimate, re.ci_lower, re.ci_upper, ratio), sg.result.random.tau2,
+                        sg.result.random.I2);
+    }
+    os << fmt::format("    Test for subgroup differences (common effect):  Q = {:.2f}, df = {:g}, p = {}\n", g.common.Q,
+                      g.common.df, p_text(g.common.p_value));
+    os << fmt::format("    Test for subgroup differences (random effects): Q = {:.2f}, df = {:g}, p = {}\n",
+                      g.random_separate_tau2.Q, g.random_separate_tau2.df, p_text(g.random_separate_tau2.p_value));
+  }
+  if (a.meta_regression) {
+    const auto& mr = *a.meta_regression;
+    if (mr.ok()) {
+      os << fmt::format("  Meta-regression (k = {}; tau^2 = {:.4f}, I^2 = {:.1f}%{}):\n", mr.k, mr.tau2, mr.I2,
+                        mr.R2 ? fmt::format(", R^2 = {:.1f}%", *mr.R2) : std::string());
+      for (const auto& c : mr.coefficients)
+        os << fmt::format("    {:<22} {:>10.4f} [{:.4f}; {:.4f}] se {:.4f}  {} = {:.3f}, p = {}\n", c.name, c.estimate,
+                          c.ci_lower, c.ci_upper, c.se, c.df ? "t" : "z", c.statistic, p_text(c.p_value));
+      os << fmt::format(
+          "    Test of moderators: {} = {:.3f}, df = {:g}{}, p = {}; residual heterogeneity QE = {:.2f}, "
+          "df = {:g}, p = {}\n",
+          mr.QM_df2 ? "F" : "QM", mr.QM, mr.QM_df, mr.QM_df2 ? fmt::format(", {:g}", *mr.QM_df2) : "", p_text(mr.QM_p),
+          mr.QE, mr.QE_df, p_text(mr.QE_p));
+      for (const auto& x : mr.excluded) os << fmt::format("    left out: {} ({})\n", x.study, x.reason);
+    }
+  }
+  if (a.leave_one_out && a.leave_one_out->ok())
+    write_steps(os, "Leave-one-out", a.leave_one_out->steps, ratio, "without");
+  if (a.cumulative && a.cumulative->ok())
+    write_steps(os, "Cumulative meta-analysis", a.cumulative->steps, ratio, "adding ");
+}
+
+}  // namespace
+
 void write_meta_text(std::ostream& os, const evident::ReadResult& read,
                      const std::vector<evident::PairwiseAnalysis>& analyses) {
   os << fmt::format("evident {} - pairwise meta-analysis\n", evident::kVersion);
@@ -228,18 +321,16 @@ void write_meta_text(std::ostream& os, const evident::ReadResult& read,
     const bool ratio = evident::is_ratio(a.measure);
     const int pct = static_cast<int>(std::lround(r.options.level * 100));
     os << "\n"
-       << fmt::format("Outcome '{}': {} vs {}, {}{}, k = {}\n", a.outcome, a.comparison.treat1, a.comparison.treat2,
-                      evident::to_string(a.measure), ratio ? " (shown exponentiated)" : "", r.k);
+       << fmt::format("Outcome '{}'{}: {} vs {}, {}{}, k = {}\n", a.outcome,
+                      a.time_point ? " (" + *a.time_point + ")" : std::string(), a.comparison.treat1,
+                      a.comparison.treat2, evident::to_string(a.measure), ratio ? " (shown exponentiated)" : "", r.k);
     os << fmt::format("  {:<24} {:<32} {:>9} {:>10}\n", "",
                       fmt::format("{} [{}% CI]", evident::to_string(a.measure), pct), "z/t", "p-value");
-    os << fmt::format("  {:<24} {:<32} {:>9.4f} {:>10}\n", "Common effect model",
-                      ci_text(r.common.estimate, r.common.ci_lower, r.common.ci_upper, ratio), r.common.statistic,
-                      p_text(r.common.p_value));
-    const auto& re = r.random.pooled;
-    os << fmt::format("  {:<24} {:<32} {:>9.4f} {:>10}\n",
-                      fmt::format("Random effects ({}{})", evident::to_string(r.random.method),
-                                  r.options.hartung_knapp ? ", HK" : ""),
-                      ci_text(re.estimate, re.ci_lower, re.ci_upper, ratio), re.statistic, p_text(re.p_value));
+    write_estimate_row(os, "Common effect model", r.common, ratio);
+    write_estimate_row(os,
+                       fmt::format("Random effects ({}{})", evident::to_string(r.random.method),
+                                   r.options.hartung_knapp ? ", HK" : ""),
+                       r.random.pooled, ratio);
     if (r.random.prediction) {
       const auto& pi = *r.random.prediction;
       const double lo = ratio ? std::exp(pi.lower) : pi.lower, hi = ratio ? std::exp(pi.upper) : pi.upper;
@@ -254,6 +345,7 @@ void write_meta_text(std::ostream& os, const evident::ReadResult& read,
     os << fmt::format("  Heterogeneity: tau^2 = {:.4f}{}; tau = {:.4f}; I^2 = {:.1f}%{}; H = {:.2f}\n", r.random.tau2,
                       tau_ci, r.random.tau, r.random.I2, i2_ci, h.H);
     os << fmt::format("  Test of heterogeneity: Q = {:.2f}, df = {:g}, p = {}\n", h.Q, h.df, p_text(h.p_value));
+    write_extras(os, a, ratio);
   }
 }
 

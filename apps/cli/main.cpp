@@ -252,6 +252,15 @@ struct MetaArgs {
   bool hk_adhoc = false;
   std::string prediction = "metafor";
   double level = 0.95;
+  std::string subgroup;
+  std::vector<std::string> moderators;
+  bool leave_one_out = false;
+  std::string cumulative;
+  bool no_small_study = false;
+  bool no_mh = false;
+  std::string baseline = "median";
+  std::optional<double> baseline_risk;
+  double per = 1000.0;
 };
 
 int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs) {
@@ -263,13 +272,24 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
               << "' (expected DL, REML, ML, PM, SJ, HE, HS or EB)\n";
     return kExitUsage;
   }
-  evident::MetaOptions mopts;
+  evident::PairwiseOptions popts;
+  evident::MetaOptions& mopts = popts.meta;
   mopts.tau2_method = *tau;
   mopts.hartung_knapp = margs.hk || margs.hk_adhoc;
   mopts.hartung_knapp_adhoc = margs.hk_adhoc;
-  mopts.prediction =
-      margs.prediction == "higgins" ? evident::PredictionMethod::higgins2009 : evident::PredictionMethod::metafor;
+  mopts.prediction = margs.prediction == "higgins" ? evident::PredictionMethod::higgins2009
+                     : margs.prediction == "meta"  ? evident::PredictionMethod::meta
+                                                   : evident::PredictionMethod::metafor;
   mopts.level = margs.level;
+  if (!margs.subgroup.empty()) popts.subgroup = margs.subgroup;
+  popts.moderators = margs.moderators;
+  popts.leave_one_out = margs.leave_one_out;
+  if (!margs.cumulative.empty()) popts.cumulative_by = margs.cumulative;
+  popts.small_study = !margs.no_small_study;
+  popts.mantel_haenszel = !margs.no_mh;
+  popts.baseline_source = *evident::parse_baseline_risk_source(margs.baseline);
+  popts.baseline_risk = margs.baseline_risk;
+  popts.absolute_per = margs.per;
   evident::ReadResult read = evident::read_file(in.file, ropts);
   evident_cli::print_diagnostics(std::cerr, read.diagnostics);
   if (!read.ok()) {
@@ -284,8 +304,9 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
     if (!make_effect_options(args, o, eo)) return kExitUsage;
     const evident::EffectSet set = evident::compute_effects(read.dataset, o, eo);
     all.append(set.diagnostics);
-    for (auto& a : evident::analyse_comparisons(set, mopts)) {
+    for (auto& a : evident::analyse_outcome(read.dataset, o, set, popts)) {
       all.append(a.result.diagnostics);
+      all.append(a.diagnostics);
       analyses.push_back(std::move(a));
     }
   }
@@ -375,13 +396,34 @@ int main(int argc, char** argv) {
   meta->add_flag("--hk", meta_args.hk, "Hartung-Knapp(-Sidik-Jonkman) CI for the random-effects estimate");
   meta->add_flag("--hk-adhoc", meta_args.hk_adhoc, "Hartung-Knapp with the ad hoc variance correction max(1, q)");
   meta->add_option("--prediction", meta_args.prediction,
-                   "Prediction interval: metafor (default; z, or t(k-1) with --hk) or higgins (t with k-2 df)")
-      ->check(CLI::IsMember({"metafor", "higgins"}));
+                   "Prediction interval: metafor (default; z, or t(k-1) with --hk), meta (t with k-1 df, R meta's "
+                   "default) or higgins (t with k-2 df)")
+      ->check(CLI::IsMember({"metafor", "meta", "higgins"}));
   meta->add_option("--level", meta_args.level, "Confidence level (default 0.95)")->check(CLI::Range(0.5, 0.9999));
   meta->add_option("--cc", meta_effects.cc, "Continuity correction added to zero cells (default 0.5)")
       ->check(CLI::Range(0.0, 1e6));
   meta->add_option("--smd-correction", meta_effects.smd, "exact (default), exact-ls, approx, none")
       ->check(CLI::IsMember({"exact", "exact-ls", "approx", "none"}));
+  meta->add_option("--subgroup", meta_args.subgroup,
+                   "Subgroup analysis by this study covariate (a column with one value per study; or year, rob)");
+  meta->add_option("--moderator", meta_args.moderators,
+                   "Meta-regression on this study covariate (repeat for several; numbers are continuous, "
+                   "text categorical)");
+  meta->add_flag("--leave-one-out", meta_args.leave_one_out, "Leave-one-out sensitivity analysis");
+  meta->add_option("--cumulative", meta_args.cumulative,
+                   "Cumulative meta-analysis ordered by this study field (e.g. year)");
+  meta->add_flag("--no-small-study", meta_args.no_small_study,
+                 "Skip Egger's and Begg's tests and trim-and-fill (run by default with 3 or more studies)");
+  meta->add_flag("--no-mh", meta_args.no_mh, "Skip Mantel-Haenszel and Peto pooling of 2x2 tables");
+  meta->add_option("--baseline", meta_args.baseline,
+                   "Comparator risk for absolute effects (binary outcomes): median (default) or pooled "
+                   "control-arm risk")
+      ->check(CLI::IsMember({"median", "pooled"}));
+  meta->add_option("--baseline-risk", meta_args.baseline_risk,
+                   "Comparator risk for absolute effects given as a proportion (e.g. 0.2)")
+      ->check(CLI::Range(0.0, 1.0));
+  meta->add_option("--per", meta_args.per, "Absolute effects per this many participants (default 1000)")
+      ->check(CLI::PositiveNumber);
 
   InputArgs check_in;
   bool check_json = false;

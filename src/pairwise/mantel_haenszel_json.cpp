@@ -6,14 +6,11 @@
 #include <optional>
 
 #include "evident/core/diagnostic_json.hpp"
+#include "evident/core/json_number.hpp"
 #include "evident/pairwise/meta_analysis_json.hpp"
 
 namespace evident {
 namespace {
-
-nlohmann::json number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
 
 nlohmann::json optional_test(const std::optional<ChiSquareTest>& t) {
   return t ? to_json(*t) : nlohmann::json(nullptr);
@@ -26,12 +23,12 @@ void common_fields(nlohmann::json& j, bool ok, std::size_t k, std::size_t k_yi, 
   j["k_yi"] = k_yi;
   j["level"] = level;
   j["common"] = ok ? to_json(pooled) : nlohmann::json(nullptr);
-  j["Q"] = ok ? number(h.Q) : nlohmann::json(nullptr);
-  j["Q_df"] = ok ? number(h.df) : nlohmann::json(nullptr);
-  j["Q_p_value"] = ok ? number(h.p_value) : nlohmann::json(nullptr);
-  j["I2_common"] = ok ? number(h.I2) : nlohmann::json(nullptr);
-  j["H2_common"] = ok ? number(h.H2) : nlohmann::json(nullptr);
-  j["H_common"] = ok ? number(h.H) : nlohmann::json(nullptr);
+  j["Q"] = ok ? json_number(h.Q) : nlohmann::json(nullptr);
+  j["Q_df"] = ok ? json_number(h.df) : nlohmann::json(nullptr);
+  j["Q_p_value"] = ok ? json_number(h.p_value) : nlohmann::json(nullptr);
+  j["I2_common"] = ok ? json_number(h.I2) : nlohmann::json(nullptr);
+  j["H2_common"] = ok ? json_number(h.H2) : nlohmann::json(nullptr);
+  j["H_common"] = ok ? json_number(h.H) : nlohmann::json(nullptr);
   j["studies"] = study;
   j["warnings"] = to_json(diagnostics);
 }
@@ -39,9 +36,9 @@ void common_fields(nlohmann::json& j, bool ok, std::size_t k, std::size_t k_yi, 
 }  // namespace
 
 nlohmann::json to_json(const ChiSquareTest& t) {
-  return {{"statistic", number(t.statistic)},
-          {"df", number(t.df)},
-          {"p_value", t.p_value ? number(*t.p_value) : nlohmann::json(nullptr)}};
+  return {{"statistic", json_number(t.statistic)},
+          {"df", json_number(t.df)},
+          {"p_value", t.p_value ? json_number(*t.p_value) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json to_json(const MantelHaenszelResult& r) {

@@ -65,6 +65,11 @@ enum class PredictionMethod {
   /// Higgins, Thompson & Spiegelhalter 2009, doi:10.1111/j.1467-985X.2008.00552.x, eq. 12:
   /// mu +- t_{k-2} sqrt(tau2 + se(mu)^2); needs k >= 3.
   higgins2009,
+  /// R meta >= 8.0 default (method.predict = "V"; Veroniki et al. 2019, Res Synth Methods 10:23-43,
+  /// doi:10.1002/jrsm.1319): mu +- t_{k-1} sqrt(tau2 + se(mu)^2), se(mu) the random-effects se (the
+  /// Hartung-Knapp se with Hartung-Knapp); needs k >= 2. Checked against meta's lower.predict /
+  /// upper.predict in tests/reference/pairwise_*.json ("meta") to 1e-10.
+  meta,
 };
 
 /// How roots of the generalised Q equation (PM estimator, Q-profile CI) are found.

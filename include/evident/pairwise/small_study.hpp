@@ -69,8 +69,21 @@ struct RegtestResult {
   [[nodiscard]] bool ok() const { return !diagnostics.has_errors(); }
 };
 
-/// Egger's regression test. Needs k >= 3.
+/// Egger's regression test (the meta-regression of meta_regression.hpp with the moderator sei). Needs k >= 3.
 RegtestResult egger_test(const MetaInput& input, const RegtestOptions& options = {});
+
+/// Thompson & Sharp 1999 (Stat Med 18:2693-2708,
+/// doi:10.1002/(SICI)1097-0258(19991030)18:20<2693::AID-SIM235>3.0.CO;2-V, method 3a there): the Egger-type regression
+/// of yi on sei with ADDITIVE between-study heterogeneity, i.e. the random-effects meta-regression yi = b0 + b1 sei_i +
+/// u_i + e_i, u_i ~ N(0, tau2), tau2 by options.tau2_method (meta_regression()), b1 tested with its model-based se (not
+/// rescaled) against t with k - 2 df; the limit estimate b0 gets a t-based CI. As R meta (>= 4.17) metabias(method.bias
+/// = "Thompson"), which fits metafor rma.uni(yi, sei = sei, method = method.tau, test = "t") and calls regtest(model =
+/// "rma", predictor = "sei"); with DL this is the older meta "mm" method of moments test. options.hartung_knapp is
+/// ignored. meta is not installed here: checked against that metafor 3.8-1 call (reference
+/// tests/reference/metareg_thompson_sharp.json, scripts/metareg.R) on dat.bcg, dat.hackshaw1998 and
+/// dat.bangertdrowns2004 for DL, REML, PM, ML, HS, SJ, HE and EB to 1e-8 relative (absolute below 1)
+/// (tests/unit/pairwise/meta_regression_test.cpp). RegtestResult::options.model is rma, df is k - 2. Needs k >= 3.
+RegtestResult thompson_sharp_test(const MetaInput& input, const MetaOptions& options = {});
 
 struct RanktestOptions {
   /// Exact p-value from the null distribution of Kendall's statistic when there are no ties (R
