@@ -6,17 +6,13 @@
 #include <sstream>
 #include <string>
 
+#include "bench_support.hpp"
 #include "evident/data/read.hpp"
 #include "evident/effects/effect_size.hpp"
 
 namespace {
 
-std::string slurp(const std::string& name) {
-  std::ifstream in(std::string(EVIDENT_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using evident_bench::slurp;
 
 void read_only(benchmark::State& state, const char* file) {
   const std::string text = slurp(file);
