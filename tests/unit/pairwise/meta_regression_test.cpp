@@ -328,7 +328,8 @@ TEST(MetaRegression, BadInputGivesDiagnostics) {
   twice.name = "ablat2";
   for (double& x : twice.values) x *= 2.0;
   collinear.moderators.push_back(twice);
-  const Diagnostic* d4 = find_code(meta_regression(collinear).diagnostics, "rank-deficient-design");
+  const MetaRegressionResult r4 = meta_regression(collinear);
+  const Diagnostic* d4 = find_code(r4.diagnostics, "rank-deficient-design");
   ASSERT_NE(nullptr, d4);
   EXPECT_EQ("ablat2", d4->field);
 
@@ -360,7 +361,8 @@ TEST(MetaRegression, NonConvergenceIsAWarningWithTheLastIterate) {
 TEST(MetaRegression, DuplicateModeratorNamesAreAnError) {
   MetaRegressionInput in = bcg_ablat_alloc();
   in.moderators[1].name = "ablat";
-  const Diagnostic* d = find_code(meta_regression(in).diagnostics, "duplicate-moderator");
+  const MetaRegressionResult r = meta_regression(in);
+  const Diagnostic* d = find_code(r.diagnostics, "duplicate-moderator");
   ASSERT_NE(nullptr, d);
   EXPECT_EQ("ablat", d->field);
 }
