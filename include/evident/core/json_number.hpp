@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
 namespace evident {
@@ -15,6 +16,17 @@ inline nlohmann::json json_number(double v) {
 
 inline nlohmann::json json_number(const std::optional<double>& v) {
   return v ? json_number(*v) : nlohmann::json(nullptr);
+}
+
+/// A matrix as an array of rows, non-finite cells null.
+inline nlohmann::json json_matrix_rows(const Eigen::MatrixXd& m) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row.push_back(json_number(m(i, j)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 }  // namespace evident
