@@ -349,14 +349,80 @@ void write_meta_text(std::ostream& os, const evident::ReadResult& read,
   }
 }
 
-void write_meta_json(std::ostream& os, const evident::ReadResult& read,
-                     const std::vector<evident::PairwiseAnalysis>& analyses) {
+namespace {
+
+/// The result header, the data's diagnostics and one JSON object per analysis.
+template <class Analysis>
+void write_analyses_json(std::ostream& os, const evident::ReadResult& read, const std::vector<Analysis>& analyses) {
   nlohmann::json j = result_header(read);
   j["diagnostics"] = evident::to_json(read.diagnostics);
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& a : analyses) arr.push_back(evident::to_json(a));
   j["analyses"] = arr;
   os << j.dump(2) << "\n";
+}
+
+}  // namespace
+
+void write_meta_json(std::ostream& os, const evident::ReadResult& read,
+                     const std::vector<evident::PairwiseAnalysis>& analyses) {
+  write_analyses_json(os, read, analyses);
+}
+
+void write_nma_text(std::ostream& os, const evident::ReadResult& read,
+                    const std::vector<evident::NetworkAnalysis>& analyses) {
+  os << fmt::format("evident {} - network meta-analysis\n", evident::kVersion);
+  os << fmt::format("File: {} ({})\n", read.dataset.source_file, read.dataset.format);
+  for (const auto& a : analyses) {
+    const auto& r = a.nma;
+    const bool ratio = evident::is_ratio(a.measure);
+    os << "\n"
+       << fmt::format("Outcome '{}'{}: {}{}, {} studies, {} treatments, {} comparisons, {} designs\n", a.outcome,
+                      a.time_point ? " (" + *a.time_point + ")" : std::string(), evident::to_string(a.measure),
+                      ratio ? " (shown exponentiated)" : "", r.studies, r.treatments.size(), r.comparisons, r.designs);
+    if (!r.ok()) continue;
+    const std::size_t ref = r.treatment_index(r.reference);
+    const int pct = static_cast<int>(std::lround(r.level * 100));
+    os << fmt::format("  Treatment vs '{}'         {:<30} {:<30} P-score (common / random, small values {})\n",
+                      r.reference, fmt::format("common [{}% CI]", pct), fmt::format("random [{}% CI]", pct),
+                      evident::to_string(a.small_values));
+    for (std::size_t i = 0; i < r.treatments.size(); ++i) {
+      const auto ii = static_cast<Eigen::Index>(i), rr = static_cast<Eigen::Index>(ref);
+      const std::string common =
+          i == ref ? "." : ci_text(r.common.TE(ii, rr), r.common.lower(ii, rr), r.common.upper(ii, rr), ratio);
+      const std::string random =
+          i == ref ? "." : ci_text(r.random.TE(ii, rr), r.random.lower(ii, rr), r.random.upper(ii, rr), ratio);
+      const double pc = a.pscore_common ? a.pscore_common->pscore[i] : NAN;
+      const double pr = a.pscore_random ? a.pscore_random->pscore[i] : NAN;
+      os << fmt::format("    {:<26} {:<30} {:<30} {:.3f} / {:.3f}\n", r.treatments[i], common, random, pc, pr);
+    }
+    os << fmt::format(
+        "  Heterogeneity / inconsistency: tau^2 = {:.4f}; tau = {:.4f}; I^2 = {:.1f}% [{:.1f}%; {:.1f}%] ({})\n",
+        r.tau2, r.tau, r.I2, r.I2_lower, r.I2_upper, evident::to_string(r.tau2_method));
+    os << fmt::format(
+        "  Q total = {:.2f}, df = {:g}, p = {}; within designs = {:.2f}, df = {:g}, p = {}; between designs = "
+        "{:.2f}, df = {:g}, p = {}\n",
+        r.Q, r.Q_df, p_text(r.Q_p), r.Q_heterogeneity, r.Q_heterogeneity_df, p_text(r.Q_heterogeneity_p),
+        r.Q_inconsistency, r.Q_inconsistency_df, p_text(r.Q_inconsistency_p));
+    if (a.rankogram_random && a.rankogram_random->ok()) {
+      const auto& g = *a.rankogram_random;
+      os << fmt::format("  SUCRA (random effects, {} simulations, seed {}):", g.nsim, g.seed);
+      for (std::size_t i = 0; i < g.treatments.size(); ++i)
+        os << fmt::format("{} {} {:.3f}", i == 0 ? "" : ";", g.treatments[i], g.sucra[i]);
+      os << "\n";
+    }
+    if (r.subnetworks.size() > 1)
+      os << fmt::format("  The network has {} subnetworks; only the one with '{}' was analysed.\n",
+                        r.subnetworks.size(), r.reference);
+    for (const auto& x : r.excluded)
+      os << fmt::format("  left out: {}{}: {}\n", x.study,
+                        x.treat1.empty() ? std::string() : " (" + x.treat1 + " vs " + x.treat2 + ")", x.reason);
+  }
+}
+
+void write_nma_json(std::ostream& os, const evident::ReadResult& read,
+                    const std::vector<evident::NetworkAnalysis>& analyses) {
+  write_analyses_json(os, read, analyses);
 }
 
 void write_dataset_summary(std::ostream& os, const evident::ReadResult& read) {

@@ -7,6 +7,7 @@
 #include "evident/core/diagnostic.hpp"
 #include "evident/data/read.hpp"
 #include "evident/effects/effect_size.hpp"
+#include "evident/network/analysis.hpp"
 #include "evident/pairwise/analysis.hpp"
 
 namespace evident_cli {
@@ -24,6 +25,11 @@ void write_meta_text(std::ostream& os, const evident::ReadResult& read,
                      const std::vector<evident::PairwiseAnalysis>& analyses);
 void write_meta_json(std::ostream& os, const evident::ReadResult& read,
                      const std::vector<evident::PairwiseAnalysis>& analyses);
+
+void write_nma_text(std::ostream& os, const evident::ReadResult& read,
+                    const std::vector<evident::NetworkAnalysis>& analyses);
+void write_nma_json(std::ostream& os, const evident::ReadResult& read,
+                    const std::vector<evident::NetworkAnalysis>& analyses);
 
 void write_dataset_summary(std::ostream& os, const evident::ReadResult& read);
 void write_check_json(std::ostream& os, const evident::ReadResult& read);

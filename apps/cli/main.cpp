@@ -6,6 +6,7 @@
 //
 // Exit codes: 0 success, 1 data errors (diagnostics printed), 2 usage errors.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "evident/data/read.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident/effects/effects_json.hpp"
+#include "evident/network/analysis.hpp"
 #include "evident/pairwise/analysis.hpp"
 #include "evident/pairwise/request.hpp"
 
@@ -68,7 +70,8 @@ void add_input_options(CLI::App& cmd, InputArgs& in) {
       ->check(CLI::IsMember({"auto", "csv", "json", "revman5"}));
   cmd.add_option("--type", in.read.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
   cmd.add_option("--outcome-name", in.read.outcome_name, "Name of the outcome in a single-outcome file");
-  cmd.add_option("--treatment-labels", in.read.treatment_labels, "CSV of treatment codes and labels (MetaInsight: Number,Label)");
+  cmd.add_option("--treatment-labels", in.read.treatment_labels,
+                 "CSV of treatment codes and labels (MetaInsight: Number,Label)");
   cmd.add_option("--small-values", in.read.small_values,
                  "Are small values of the outcome(s) desirable (e.g. pain) or undesirable (e.g. response)?")
       ->check(CLI::IsMember({"desirable", "undesirable"}));
@@ -189,19 +192,18 @@ struct MetaArgs {
   evident::PairwiseSettings pairwise;
 };
 
-int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs) {
-  evident::ReadOptions ropts;
-  if (!make_read_options(in, ropts)) return kExitUsage;
-  evident::Diagnostics option_errors;
-  const evident::PairwiseOptions popts = evident::make_pairwise_options(margs.meta, margs.pairwise, option_errors);
-  if (!options_ok(option_errors)) return kExitUsage;
+/// Reads the file, computes the effect sizes of every selected outcome, runs `analyse` on each, prints
+/// the diagnostics and writes the analyses (JSON or text). The exit code follows the diagnostics.
+template <class Analysis, class Analyse, class WriteJson, class WriteText>
+int run_outcomes(const InputArgs& in, const EffectArgs& args, const evident::ReadOptions& ropts, const char* nothing,
+                 Analyse analyse, WriteJson write_json, WriteText write_text) {
   evident::ReadResult read = evident::read_file(in.file, ropts);
   evident_cli::print_diagnostics(std::cerr, read.diagnostics);
   if (!read.ok()) {
     evident_cli::print_error_summary(std::cerr, read.diagnostics);
     return kExitDataError;
   }
-  std::vector<evident::PairwiseAnalysis> analyses;
+  std::vector<Analysis> analyses;
   evident::Diagnostics all;
   for (const auto& o : read.dataset.outcomes) {
     if (!args.settings.outcome.empty() && o.name != args.settings.outcome) continue;
@@ -209,11 +211,7 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
     if (!make_effect_options(args, o, eo)) return kExitUsage;
     const evident::EffectSet set = evident::compute_effects(read.dataset, o, eo);
     all.append(set.diagnostics);
-    for (auto& a : evident::analyse_outcome(read.dataset, o, set, popts)) {
-      all.append(a.result.diagnostics);
-      all.append(a.diagnostics);
-      analyses.push_back(std::move(a));
-    }
+    analyse(read.dataset, o, set, analyses, all);
   }
   evident_cli::print_diagnostics(std::cerr, all);
   if (all.has_errors()) {
@@ -221,7 +219,7 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
     return error_exit_code(all);
   }
   if (analyses.empty()) {
-    std::cerr << "evident: error: no comparison to analyse in " << in.file << "\n";
+    std::cerr << "evident: error: " << nothing << in.file << "\n";
     return kExitDataError;
   }
   Output out(args.output);
@@ -230,10 +228,64 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
     return kExitUsage;
   }
   if (args.json)
-    evident_cli::write_meta_json(out.stream(), read, analyses);
+    write_json(out.stream(), read, analyses);
   else
-    evident_cli::write_meta_text(out.stream(), read, analyses);
+    write_text(out.stream(), read, analyses);
   return kExitOk;
+}
+
+int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  evident::Diagnostics option_errors;
+  const evident::PairwiseOptions popts = evident::make_pairwise_options(margs.meta, margs.pairwise, option_errors);
+  if (!options_ok(option_errors)) return kExitUsage;
+  return run_outcomes<evident::PairwiseAnalysis>(
+      in, args, ropts, "no comparison to analyse in ",
+      [&](const evident::Dataset& data, const evident::Outcome& o, const evident::EffectSet& set,
+          std::vector<evident::PairwiseAnalysis>& out, evident::Diagnostics& all) {
+        for (auto& a : evident::analyse_outcome(data, o, set, popts)) {
+          all.append(a.result.diagnostics);
+          all.append(a.diagnostics);
+          out.push_back(std::move(a));
+        }
+      },
+      evident_cli::write_meta_json, evident_cli::write_meta_text);
+}
+
+struct NmaArgs {
+  std::string reference;
+  std::string method_tau = "DL";
+  double level = 0.95;
+  std::size_t nsim = 1000;
+  std::uint64_t seed = 1;
+};
+
+int run_nma(const InputArgs& in, const EffectArgs& args, const NmaArgs& nargs) {
+  evident::ReadOptions ropts;
+  if (!make_read_options(in, ropts)) return kExitUsage;
+  evident::NetworkOptions nopts;
+  auto tau = evident::parse_tau2_method(nargs.method_tau);
+  if (!tau || (*tau != evident::Tau2Method::DL && *tau != evident::Tau2Method::REML)) {
+    std::cerr << "evident: error: unknown tau2 estimator for network meta-analysis '" << nargs.method_tau
+              << "' (expected DL or REML)\n";
+    return kExitUsage;
+  }
+  nopts.nma.tau2_method = *tau;
+  nopts.nma.level = nargs.level;
+  if (!nargs.reference.empty()) nopts.nma.reference = nargs.reference;
+  nopts.nsim = nargs.nsim;
+  nopts.seed = nargs.seed;
+  return run_outcomes<evident::NetworkAnalysis>(
+      in, args, ropts, "no outcome to analyse in ",
+      [&](const evident::Dataset&, const evident::Outcome& o, const evident::EffectSet& set,
+          std::vector<evident::NetworkAnalysis>& out, evident::Diagnostics& all) {
+        evident::NetworkAnalysis a = evident::analyse_network(o, set, nopts);
+        all.append(a.nma.diagnostics);
+        all.append(a.diagnostics);
+        out.push_back(std::move(a));
+      },
+      evident_cli::write_nma_json, evident_cli::write_nma_text);
 }
 
 }  // namespace
@@ -297,7 +349,8 @@ int main(int argc, char** argv) {
   meta->add_option("--outcome", meta_effects.settings.outcome, "Only this outcome (default: all)");
   meta->add_flag("--json", meta_effects.json, "Write JSON");
   meta->add_option("-o,--output", meta_effects.output, "Write to this file instead of standard output");
-  meta->add_option("--method-tau", meta_args.meta.method_tau, "tau2 estimator: DL, REML (default), ML, PM, SJ, HE, HS, EB");
+  meta->add_option("--method-tau", meta_args.meta.method_tau,
+                   "tau2 estimator: DL, REML (default), ML, PM, SJ, HE, HS, EB");
   meta->add_flag("--hk", meta_args.meta.hk, "Hartung-Knapp(-Sidik-Jonkman) CI for the random-effects estimate");
   meta->add_flag("--hk-adhoc", meta_args.meta.hk_adhoc, "Hartung-Knapp with the ad hoc variance correction max(1, q)");
   meta->add_option("--prediction", meta_args.meta.prediction,
@@ -330,6 +383,26 @@ int main(int argc, char** argv) {
   meta->add_option("--per", meta_args.pairwise.per, "Absolute effects per this many participants (default 1000)")
       ->check(CLI::PositiveNumber);
 
+  InputArgs nma_in;
+  EffectArgs nma_effects;
+  NmaArgs nma_args;
+  auto* nma = app.add_subcommand("nma", "Network meta-analysis of every outcome (common and random effects, rankings)");
+  add_input_options(*nma, nma_in);
+  nma->add_option("--measure", nma_effects.settings.measure, "MD, SMD, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
+  nma->add_option("--outcome", nma_effects.settings.outcome, "Only this outcome (default: all)");
+  nma->add_flag("--json", nma_effects.json, "Write JSON");
+  nma->add_option("-o,--output", nma_effects.output, "Write to this file instead of standard output");
+  nma->add_option("--reference", nma_args.reference,
+                  "Reference treatment (default: the first in netmeta's order); also picks the subnetwork analysed");
+  nma->add_option("--method-tau", nma_args.method_tau, "tau2 estimator: DL (default, generalised) or REML");
+  nma->add_option("--level", nma_args.level, "Confidence level (default 0.95)")->check(CLI::Range(0.5, 0.9999));
+  nma->add_option("--nsim", nma_args.nsim, "Rankogram simulations (default 1000; 0 = none)");
+  nma->add_option("--seed", nma_args.seed, "Seed of the rankogram simulations (default 1)");
+  nma->add_option("--cc", nma_effects.settings.cc, "Continuity correction added to zero cells (default 0.5)")
+      ->check(CLI::Range(0.0, 1e6));
+  nma->add_option("--smd-correction", nma_effects.settings.smd, "exact (default), exact-ls, approx, none")
+      ->check(CLI::IsMember({"exact", "exact-ls", "approx", "none"}));
+
   InputArgs check_in;
   bool check_json = false;
   auto* check = app.add_subcommand("check", "Read and validate a data file; print diagnostics and a summary");
@@ -358,5 +431,6 @@ int main(int argc, char** argv) {
   if (check->parsed()) return run_check(check_in, check_json);
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
+  if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args);
   return kExitUsage;
 }

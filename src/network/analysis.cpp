@@ -1,0 +1,104 @@
+// evident: the network meta-analysis of one outcome with its rankings (layout in analysis.hpp).
+#include "evident/network/analysis.hpp"
+
+#include <cmath>
+
+#include "evident/core/diagnostic_json.hpp"
+#include "evident/core/json_number.hpp"
+
+namespace evident {
+
+void estimates_against(const NmaModel& model, std::size_t reference, Eigen::VectorXd& mean, Eigen::MatrixXd& cov) {
+  const Eigen::Index n = model.TE.rows();
+  const auto r = static_cast<Eigen::Index>(reference);
+  mean.resize(n);
+  cov.resize(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mean(i) = model.TE(i, r);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double vir = model.seTE(i, r) * model.seTE(i, r);
+      const double vjr = model.seTE(j, r) * model.seTE(j, r);
+      const double vij = model.seTE(i, j) * model.seTE(i, j);
+      cov(i, j) = 0.5 * (vir + vjr - vij);
+    }
+  }
+}
+
+NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, const NetworkOptions& options) {
+  NetworkAnalysis a;
+  a.outcome = set.outcome;
+  a.time_point = outcome.time_point;
+  a.measure = set.measure;
+  a.nma = network_meta_analysis(nma_input_from_effects(set), options.nma);
+  if (options.small_values) {
+    a.small_values = *options.small_values;
+  } else if (outcome.direction == Direction::large_values_desirable) {
+    a.small_values = SmallValues::undesirable;
+  } else {
+    a.small_values = SmallValues::desirable;
+    if (outcome.direction != Direction::small_values_desirable)
+      a.diagnostics.note("direction-assumed", {},
+                         "outcome '" + set.outcome +
+                             "' does not say whether small values are desirable: ranked with small values "
+                             "desirable (netmeta's default)",
+                         "give --small-values desirable or undesirable");
+  }
+  if (!a.nma.ok() || a.nma.treatments.size() < 2) return a;
+  a.pscore_common = p_scores(a.nma.treatments, a.nma.common.TE, a.nma.common.seTE, a.small_values);
+  a.pscore_random = p_scores(a.nma.treatments, a.nma.random.TE, a.nma.random.seTE, a.small_values);
+  if (options.nsim > 0) {
+    std::size_t ref = a.nma.treatment_index(a.nma.reference);
+    if (ref == NmaResult::npos) ref = 0;
+    Eigen::VectorXd mean;
+    Eigen::MatrixXd cov;
+    estimates_against(a.nma.random, ref, mean, cov);
+    a.rankogram_random = rankogram(a.nma.treatments, mean, cov, a.small_values, options.nsim, options.seed);
+  }
+  return a;
+}
+
+namespace {
+
+nlohmann::json exp_matrix(const Eigen::MatrixXd& m) {
+  return json_matrix_rows(m.array().exp().matrix());
+}
+
+}  // namespace
+
+nlohmann::json to_json(const NetworkAnalysis& a) {
+  nlohmann::json j = to_json(a.nma);
+  j["outcome"] = a.outcome;
+  j["time_point"] = a.time_point ? nlohmann::json(*a.time_point) : nlohmann::json(nullptr);
+  j["measure"] = to_string(a.measure);
+  j["scale"] = is_ratio(a.measure) ? "log" : "identity";
+  j["small_values"] = to_string(a.small_values);
+  nlohmann::json pscore = nlohmann::json::object();
+  nlohmann::json ranking = nlohmann::json::object();
+  if (a.pscore_common) {
+    pscore["common"] = to_json(*a.pscore_common).at("pscore");
+    ranking["common"] = to_json(*a.pscore_common);
+  }
+  if (a.pscore_random) {
+    pscore["random"] = to_json(*a.pscore_random).at("pscore");
+    ranking["random"] = to_json(*a.pscore_random);
+  }
+  if (a.rankogram_random) ranking["rankogram"] = to_json(*a.rankogram_random);
+  j["pscore"] = pscore;
+  j["ranking"] = ranking;
+  if (is_ratio(a.measure) && a.nma.ok()) {
+    nlohmann::json e;
+    for (const auto& [name, model] : {std::pair<const char*, const NmaModel*>{"common", &a.nma.common},
+                                      std::pair<const char*, const NmaModel*>{"random", &a.nma.random}})
+      e[name] = {
+          {"TE", exp_matrix(model->TE)}, {"lower", exp_matrix(model->lower)}, {"upper", exp_matrix(model->upper)}};
+    j["exp"] = e;
+  }
+  Diagnostics all = a.nma.diagnostics;
+  all.append(a.diagnostics);
+  if (a.pscore_random) all.append(a.pscore_random->diagnostics);
+  if (a.rankogram_random) all.append(a.rankogram_random->diagnostics);
+  j["warnings"] = to_json(all);
+  return j;
+}
+
+}  // namespace evident
