@@ -411,6 +411,26 @@ void write_nma_text(std::ostream& os, const evident::ReadResult& read,
         os << fmt::format("{} {} {:.3f}", i == 0 ? "" : ";", g.treatments[i], g.sucra[i]);
       os << "\n";
     }
+    if (a.netsplit && a.netsplit->ok()) {
+      os << fmt::format("  Direct vs indirect evidence (random effects, {}):\n",
+                        evident::to_string(a.netsplit->method));
+      os << fmt::format("    {:<28} {:>3} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "comparison", "k", "network", "direct",
+                        "indirect", "difference", "p");
+      for (const auto& row : a.netsplit->random.rows) {
+        if (row.k == 0) continue;  // no direct evidence: nothing to split
+        const auto shown = [ratio](double x) {
+          return std::isfinite(x) ? fmt::format("{:.4f}", ratio ? std::exp(x) : x) : std::string(".");
+        };
+        os << fmt::format("    {:<28} {:>3} {:>10} {:>10} {:>10} {:>10} {:>8}\n", row.comparison, row.k,
+                          shown(row.nma), shown(row.direct), shown(row.indirect), shown(row.difference),
+                          std::isfinite(row.p_value) ? p_text(row.p_value) : std::string("."));
+      }
+    }
+    if (a.decomposition && a.decomposition->ok()) {
+      const auto& d = a.decomposition->between_random;
+      os << fmt::format("  Design-by-treatment interaction (random effects): Q = {:.2f}, df = {:g}, p = {}\n", d.Q,
+                        d.df, p_text(d.p_value));
+    }
     if (r.subnetworks.size() > 1)
       os << fmt::format("  The network has {} subnetworks; only the one with '{}' was analysed.\n",
                         r.subnetworks.size(), r.reference);

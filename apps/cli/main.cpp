@@ -259,6 +259,7 @@ struct NmaArgs {
   double level = 0.95;
   std::size_t nsim = 1000;
   std::uint64_t seed = 1;
+  std::string netsplit = "back-calculation";
 };
 
 int run_nma(const InputArgs& in, const EffectArgs& args, const NmaArgs& nargs) {
@@ -276,6 +277,8 @@ int run_nma(const InputArgs& in, const EffectArgs& args, const NmaArgs& nargs) {
   if (!nargs.reference.empty()) nopts.nma.reference = nargs.reference;
   nopts.nsim = nargs.nsim;
   nopts.seed = nargs.seed;
+  nopts.netsplit_method =
+      nargs.netsplit == "sidde" ? evident::NetsplitMethod::sidde : evident::NetsplitMethod::back_calculation;
   return run_outcomes<evident::NetworkAnalysis>(
       in, args, ropts, "no outcome to analyse in ",
       [&](const evident::Dataset&, const evident::Outcome& o, const evident::EffectSet& set,
@@ -398,6 +401,9 @@ int main(int argc, char** argv) {
   nma->add_option("--level", nma_args.level, "Confidence level (default 0.95)")->check(CLI::Range(0.5, 0.9999));
   nma->add_option("--nsim", nma_args.nsim, "Rankogram simulations (default 1000; 0 = none)");
   nma->add_option("--seed", nma_args.seed, "Seed of the rankogram simulations (default 1)");
+  nma->add_option("--netsplit", nma_args.netsplit,
+                  "Direct vs indirect evidence: back-calculation (default) or sidde (netmeta netsplit methods)")
+      ->check(CLI::IsMember({"back-calculation", "sidde"}));
   nma->add_option("--cc", nma_effects.settings.cc, "Continuity correction added to zero cells (default 0.5)")
       ->check(CLI::Range(0.0, 1e6));
   nma->add_option("--smd-correction", nma_effects.settings.smd, "exact (default), exact-ls, approx, none")

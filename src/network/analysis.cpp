@@ -46,6 +46,10 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
   if (!a.nma.ok() || a.nma.treatments.size() < 2) return a;
   a.pscore_common = p_scores(a.nma.treatments, a.nma.common.TE, a.nma.common.seTE, a.small_values);
   a.pscore_random = p_scores(a.nma.treatments, a.nma.random.TE, a.nma.random.seTE, a.small_values);
+  if (a.nma.designs > 1) {
+    if (options.netsplit) a.netsplit = netsplit(a.nma, options.netsplit_method);
+    if (options.decomposition) a.decomposition = decompose_designs(a.nma);
+  }
   if (options.nsim > 0) {
     std::size_t ref = a.nma.treatment_index(a.nma.reference);
     if (ref == NmaResult::npos) ref = 0;
@@ -93,10 +97,14 @@ nlohmann::json to_json(const NetworkAnalysis& a) {
           {"TE", exp_matrix(model->TE)}, {"lower", exp_matrix(model->lower)}, {"upper", exp_matrix(model->upper)}};
     j["exp"] = e;
   }
+  if (a.netsplit) j["netsplit"] = to_json(*a.netsplit);
+  if (a.decomposition) j["decomp_design"] = to_json(*a.decomposition);
   Diagnostics all = a.nma.diagnostics;
   all.append(a.diagnostics);
   if (a.pscore_random) all.append(a.pscore_random->diagnostics);
   if (a.rankogram_random) all.append(a.rankogram_random->diagnostics);
+  if (a.netsplit) all.append(a.netsplit->diagnostics);
+  if (a.decomposition) all.append(a.decomposition->diagnostics);
   j["warnings"] = to_json(all);
   return j;
 }

@@ -2,6 +2,8 @@
 // formulas and references.
 #include "evident/network/nma.hpp"
 
+#include "network_internal.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -25,9 +27,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 using Index = Eigen::Index;
 
-Index ix(std::size_t i) {
-  return static_cast<Index>(i);
-}
+using detail::ix;
 
 std::string lower(const std::string& s) {
   std::string r = s;
@@ -316,15 +316,7 @@ double chisq_p(double q, double df) {
   return df > 0.0 ? stats::chisq_upper_tail(q, df) : kNaN;
 }
 
-struct UnionFind {
-  std::vector<std::size_t> parent;
-  explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), std::size_t{0}); }
-  std::size_t find(std::size_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void unite(std::size_t a, std::size_t b) { parent[find(a)] = find(b); }
-};
+using detail::UnionFind;
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string r;
@@ -758,7 +750,9 @@ NmaResult network_meta_analysis(const NmaInput& input, const NmaOptions& options
 
 namespace {
 
-nlohmann::json matrix_json(const Eigen::MatrixXd& M) { return json_matrix_rows(M); }
+nlohmann::json matrix_json(const Eigen::MatrixXd& M) {
+  return json_matrix_rows(M);
+}
 
 nlohmann::json model_json(const NmaModel& m) {
   return {{"TE", matrix_json(m.TE)},       {"seTE", matrix_json(m.seTE)},           {"lower", matrix_json(m.lower)},

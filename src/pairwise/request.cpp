@@ -257,6 +257,12 @@ class RequestParser {
     } catch (const json::parse_error& e) {
       malformed(line, e);
       return;
+    } catch (const json::exception& e) {  // e.g. out_of_range 406: a number too large for a double
+      std::string what = e.what();
+      if (const auto bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+      out_.diagnostics.error("malformed-json", where_, "malformed JSON: " + what,
+                             "numbers must be finite and within the range of a double (about 1.8e308)");
+      return;
     }
     if (!j.is_object()) {
       error("request-not-object", "", std::string("a request must be a JSON object, got ") + j.type_name(),
@@ -264,8 +270,8 @@ class RequestParser {
       return;
     }
     if (auto it = j.find("id"); it != j.end()) out_.id = *it;
-    for (const auto& [key, value] : j.items()) {
-      (void)value;
+    for (const auto& item : j.items()) {
+      const std::string& key = item.key();
       if (std::none_of(std::begin(kTopKeys), std::end(kTopKeys), [&](const char* k) { return key == k; }))
         error("unknown-key", key, "unknown key " + quoted(key) + " in the request",
               "valid keys: id, yi, vi, sei, study, data, csv, options");

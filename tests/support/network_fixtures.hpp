@@ -32,6 +32,13 @@ inline std::string label_of(const nlohmann::json& v) {
 
 /// The contrasts netmeta analysed: `netmeta_DL.comparisons_data` when present, else `pairwise`
 /// (studlab, treat1, treat2, TE, seTE), in the file's order.
+/// NMA options of a netmeta block of a reference file (its reference group).
+inline NmaOptions options_for(const nlohmann::json& net) {
+  NmaOptions o;
+  if (net.contains("reference.group")) o.reference = net.at("reference.group").get<std::string>();
+  return o;
+}
+
 inline NmaInput nma_input_of(const nlohmann::json& ref) {
   const nlohmann::json& net = ref.at("netmeta_DL");
   const nlohmann::json& d = net.contains("comparisons_data") ? net.at("comparisons_data") : ref.at("pairwise");

@@ -18,6 +18,8 @@
 
 #include "evident/data/dataset.hpp"
 #include "evident/effects/effect_size.hpp"
+#include "evident/network/decomposition.hpp"
+#include "evident/network/netsplit.hpp"
 #include "evident/network/nma.hpp"
 #include "evident/network/ranking.hpp"
 
@@ -29,6 +31,11 @@ struct NetworkOptions {
   /// as netmeta's default, with a note).
   std::optional<SmallValues> small_values;
   std::size_t nsim = 1000;  ///< rankogram simulations (0 = no rankogram)
+  /// Direct vs indirect evidence (netsplit) and the design-based decomposition of Q (decomp.design),
+  /// when the network has more than one design.
+  bool netsplit = true;
+  NetsplitMethod netsplit_method = NetsplitMethod::back_calculation;
+  bool decomposition = true;
   std::uint64_t seed = 1;
 };
 
@@ -40,6 +47,8 @@ struct NetworkAnalysis {
   SmallValues small_values = SmallValues::desirable;
   std::optional<PScoreResult> pscore_common, pscore_random;
   std::optional<RankogramResult> rankogram_random;
+  std::optional<NetsplitResult> netsplit;
+  std::optional<DesignDecomposition> decomposition;
   Diagnostics diagnostics;  ///< notes of the ranking step (the model's own are in nma.diagnostics)
 };
 
@@ -53,7 +62,8 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
 /// JSON: the NmaResult fields (to_json(NmaResult)) plus outcome, time_point, measure, scale,
 /// small_values, "pscore" {common, random} (treatment -> value, issue 4's layout), "ranking"
 /// {common, random: P-score results; rankogram: rank probabilities, SUCRA, mean ranks}, and for ratio
-/// measures "exp" {common, random: TE, lower, upper exponentiated}.
+/// measures "exp" {common, random: TE, lower, upper exponentiated}; "netsplit" (netsplit.hpp) and
+/// "decomp_design" (decomposition.hpp) when computed.
 nlohmann::json to_json(const NetworkAnalysis& analysis);
 
 }  // namespace evident

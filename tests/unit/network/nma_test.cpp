@@ -20,12 +20,6 @@ using namespace evident::test;  // NOLINT: fixtures
 // agreement is to rounding: 1e-10 relative (absolute below 1); the largest error seen is 3e-12.
 constexpr double kTol = 1e-10;
 
-NmaOptions options_for(const nlohmann::json& net) {
-  NmaOptions o;
-  if (net.contains("reference.group")) o.reference = net.at("reference.group").get<std::string>();
-  return o;
-}
-
 void expect_model(const nlohmann::json& block, const char* suffix, const NmaModel& got, const NmaResult& r,
                   const std::string& file) {
   const std::string s = suffix;

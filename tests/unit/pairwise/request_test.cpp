@@ -304,3 +304,17 @@ TEST(Request, BlankLines) {
   EXPECT_TRUE(is_blank_line(" \t\r"));
   EXPECT_FALSE(is_blank_line(" {}"));
 }
+
+namespace {
+
+// Found by fuzz_batch: a number beyond the range of a double made the JSON parser throw out_of_range
+// (not parse_error), which escaped and aborted the run.
+TEST(Request, NumberOverflowIsAnErrorRecordNotACrash) {
+  const json j = answer(R"({"id": 1, "yi": [0.1, -1.58538e6572014306], "vi": [0.1, 0.2]})", 7);
+  EXPECT_FALSE(j.at("ok").get<bool>());
+  EXPECT_EQ(7, j.at("line").get<int>());
+  ASSERT_FALSE(j.at("diagnostics").empty());
+  EXPECT_EQ("malformed-json", j.at("diagnostics").at(0).at("code").get<std::string>());
+}
+
+}  // namespace
