@@ -414,44 +414,37 @@ MetaResult meta_analysis(const MetaInput& input, const MetaOptions& options) {
   // ---- prediction interval ----
   const double alpha_half = (1.0 - level) / 2.0;
   const double pred_sd = std::sqrt(re.tau2 + var_mu);
-  if (options.prediction == PredictionMethod::metafor) {
+  // Degrees of freedom of the t quantile (none: normal) and the studies each method needs.
+  std::optional<double> pi_df;
+  std::size_t pi_min_k = 1;
+  const char* too_few = "";
+  const char* too_few_hint = "add studies";
+  switch (options.prediction) {
+    case PredictionMethod::metafor:
+      if (options.hartung_knapp) pi_df = h.df;
+      break;
+    case PredictionMethod::meta:
+      pi_df = kd - 1.0;
+      pi_min_k = 2;
+      too_few = "the prediction interval (t with k-1 df) needs at least 2 studies";
+      break;
+    case PredictionMethod::higgins2009:
+      pi_df = kd - 2.0;
+      pi_min_k = 3;
+      too_few = "the prediction interval of Higgins et al. 2009 needs at least 3 studies (t with k-2 df)";
+      too_few_hint = "use the metafor prediction interval or add studies";
+      break;
+  }
+  if (k >= pi_min_k) {
     PredictionInterval pi;
-    pi.method = PredictionMethod::metafor;
-    double c = 0.0;
-    if (options.hartung_knapp) {
-      pi.df = h.df;
-      c = stats::t_upper_quantile(alpha_half, h.df);
-    } else {
-      c = stats::normal_upper_quantile(alpha_half);
-    }
-    pi.lower = rf.mu - c * pred_sd;
-    pi.upper = rf.mu + c * pred_sd;
-    re.prediction = pi;
-  } else if (options.prediction == PredictionMethod::meta) {
-    if (k >= 2) {
-      PredictionInterval pi;
-      pi.method = PredictionMethod::meta;
-      pi.df = kd - 1.0;
-      const double c = stats::t_upper_quantile(alpha_half, kd - 1.0);
-      pi.lower = rf.mu - c * pred_sd;
-      pi.upper = rf.mu + c * pred_sd;
-      re.prediction = pi;
-    } else {
-      add_warning(r, "no-prediction-interval", "the prediction interval (t with k-1 df) needs at least 2 studies",
-                  "add studies");
-    }
-  } else if (k >= 3) {
-    PredictionInterval pi;
-    pi.method = PredictionMethod::higgins2009;
-    pi.df = kd - 2.0;
-    const double c = stats::t_upper_quantile(alpha_half, kd - 2.0);
+    pi.method = options.prediction;
+    pi.df = pi_df;
+    const double c = pi_df ? stats::t_upper_quantile(alpha_half, *pi_df) : stats::normal_upper_quantile(alpha_half);
     pi.lower = rf.mu - c * pred_sd;
     pi.upper = rf.mu + c * pred_sd;
     re.prediction = pi;
   } else {
-    add_warning(r, "no-prediction-interval",
-                "the prediction interval of Higgins et al. 2009 needs at least 3 studies (t with k-2 df)",
-                "use the metafor prediction interval or add studies");
+    add_warning(r, "no-prediction-interval", too_few, too_few_hint);
   }
 
   // ---- Q-profile CI of tau2 ----

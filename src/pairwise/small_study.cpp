@@ -94,6 +94,29 @@ double kendall_cdf(double q, std::size_t n) {
   return s;
 }
 
+/// A coefficient's test as a PooledEstimate.
+PooledEstimate pooled_of(const Coefficient& c) {
+  return PooledEstimate{c.estimate, c.se, c.statistic, c.df, c.p_value, c.ci_lower, c.ci_upper};
+}
+
+/// The regression test's figures from the tests of the slope of sei and of the intercept (the limit
+/// estimate), and the fit's tau2 and convergence.
+void set_test(RegtestResult& r, const MetaRegressionResult& fit, const PooledEstimate& slope,
+              const PooledEstimate& limit) {
+  r.slope = slope.estimate;
+  r.slope_se = slope.se;
+  r.statistic = slope.statistic;
+  r.df = slope.df;
+  r.p_value = slope.p_value;
+  r.limit_estimate = limit.estimate;
+  r.limit_se = limit.se;
+  r.limit_ci_lower = limit.ci_lower;
+  r.limit_ci_upper = limit.ci_upper;
+  r.tau2 = fit.tau2;
+  r.iterations = fit.iterations;
+  r.converged = fit.converged;
+}
+
 }  // namespace
 
 const char* to_string(RegtestModel m) {
@@ -135,7 +158,6 @@ RegtestResult egger_test(const MetaInput& input, const RegtestOptions& options) 
   if (!validate(input, options.fit.meta, r.diagnostics) || !need_studies(r.k, 3, "the regression test", r.diagnostics))
     return r;
   const double kd = static_cast<double>(r.k);
-  const double alpha_half = (1.0 - options.fit.meta.level) / 2.0;
 
   const bool random = options.model == RegtestModel::rma && !options.fit.common_effect;
   if (random) {
@@ -152,35 +174,19 @@ RegtestResult egger_test(const MetaInput& input, const RegtestOptions& options) 
   if (options.model == RegtestModel::lm) meta.hartung_knapp = false;
   const MetaRegressionResult fit = regress_on_sei(input, meta, !random);
   if (!take_regression_diagnostics(fit, r.diagnostics)) return r;
-  r.tau2 = fit.tau2;
-  r.iterations = fit.iterations;
-  r.converged = fit.converged;
   const Coefficient& b0 = fit.coefficients[0];
   const Coefficient& b1 = fit.coefficients[1];
-  r.slope = b1.estimate;
-  r.limit_estimate = b0.estimate;
   if (options.model == RegtestModel::lm) {
     // lm(yi ~ sei, weights = 1/vi): the common-effect var(b) scaled by the residual variance, t with k - 2 df
     double rss = 0.0;
     for (std::size_t i = 0; i < r.k; ++i) rss += fit.residuals[i] * fit.residuals[i] / input.vi[i];
     const double scale = rss / (kd - 2.0);
-    r.slope_se = std::sqrt(scale * fit.vcov[1][1]);
-    r.limit_se = std::sqrt(scale * fit.vcov[0][0]);
-    r.statistic = r.slope / r.slope_se;
-    r.df = kd - 2.0;
-    r.p_value = stats::t_two_sided_p(r.statistic, kd - 2.0);
-    const double c = stats::t_upper_quantile(alpha_half, kd - 2.0);
-    r.limit_ci_lower = r.limit_estimate - c * r.limit_se;
-    r.limit_ci_upper = r.limit_estimate + c * r.limit_se;
+    const double level = options.fit.meta.level;
+    set_test(r, fit, t_estimate(b1.estimate, std::sqrt(scale * fit.vcov[1][1]), kd - 2.0, level),
+             t_estimate(b0.estimate, std::sqrt(scale * fit.vcov[0][0]), kd - 2.0, level));
     return r;
   }
-  r.slope_se = b1.se;
-  r.statistic = b1.statistic;
-  r.df = b1.df;
-  r.p_value = b1.p_value;
-  r.limit_se = b0.se;
-  r.limit_ci_lower = b0.ci_lower;
-  r.limit_ci_upper = b0.ci_upper;
+  set_test(r, fit, pooled_of(b1), pooled_of(b0));
   return r;
 }
 
@@ -197,20 +203,8 @@ RegtestResult thompson_sharp_test(const MetaInput& input, const MetaOptions& opt
   const MetaRegressionResult fit = regress_on_sei(input, meta, false);
   if (!take_regression_diagnostics(fit, r.diagnostics)) return r;
   const double df = static_cast<double>(r.k) - 2.0;
-  const PooledEstimate slope = t_estimate(fit.coefficients[1].estimate, fit.coefficients[1].se, df, options.level);
-  const PooledEstimate limit = t_estimate(fit.coefficients[0].estimate, fit.coefficients[0].se, df, options.level);
-  r.slope = slope.estimate;
-  r.slope_se = slope.se;
-  r.statistic = slope.statistic;
-  r.df = df;
-  r.p_value = slope.p_value;
-  r.limit_estimate = limit.estimate;
-  r.limit_se = limit.se;
-  r.limit_ci_lower = limit.ci_lower;
-  r.limit_ci_upper = limit.ci_upper;
-  r.tau2 = fit.tau2;
-  r.iterations = fit.iterations;
-  r.converged = fit.converged;
+  set_test(r, fit, t_estimate(fit.coefficients[1].estimate, fit.coefficients[1].se, df, options.level),
+           t_estimate(fit.coefficients[0].estimate, fit.coefficients[0].se, df, options.level));
   return r;
 }
 
