@@ -3,13 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
-#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
 #include "evident/core/distributions.hpp"
+#include "evident/pairwise/meta_regression.hpp"
 
 namespace evident {
 
@@ -32,8 +31,9 @@ SubgroupTest make_test(double q, double df) {
 
 /// Sums of one subgroup at a given tau2: W = sum w, S2 = sum w^2, S3 = sum w^3, mu = sum w y / W,
 /// RSS = sum w (y - mu)^2, RPP = sum w^2 (y - mu)^2 (= y'PPy of the subgroup block), sum log(v + tau2).
+/// One subgroup at a given tau2: sum of weights W, weighted mean mu and sum w (y - mu)^2.
 struct GroupSums {
-  double W = 0.0, S2 = 0.0, S3 = 0.0, mu = 0.0, rss = 0.0, rpp = 0.0, slog = 0.0;
+  double W = 0.0, mu = 0.0, rss = 0.0;
 };
 
 GroupSums group_sums(const MetaInput& in, const std::vector<std::size_t>& rows, double tau2) {
@@ -42,69 +42,20 @@ GroupSums group_sums(const MetaInput& in, const std::vector<std::size_t>& rows, 
   for (std::size_t i : rows) {
     const double w = 1.0 / (in.vi[i] + tau2);
     s.W += w;
-    s.S2 += w * w;
-    s.S3 += w * w * w;
     swy += w * in.yi[i];
-    s.slog += std::log(in.vi[i] + tau2);
   }
   s.mu = swy / s.W;
   for (std::size_t i : rows) {
     const double w = 1.0 / (in.vi[i] + tau2);
     const double r = in.yi[i] - s.mu;
     s.rss += w * r * r;
-    s.rpp += w * w * r * r;
   }
   return s;
 }
 
-/// Sums over all subgroups of the factor model (P is block diagonal, one block per subgroup):
-/// RSS = y'Py, RPP = y'PPy, trP, trPP, sum w, sum w^2, sum log(v + tau2), sum log W_g (= log det X'WX).
-struct ModelSums {
-  double rss = 0.0, rpp = 0.0, trP = 0.0, trPP = 0.0, sw = 0.0, sw2 = 0.0, slog = 0.0, slogW = 0.0;
-};
-
-ModelSums model_sums(const MetaInput& in, const std::vector<Subgroup>& groups, double tau2) {
-  ModelSums m;
-  for (const Subgroup& g : groups) {
-    const GroupSums s = group_sums(in, g.rows, tau2);
-    m.rss += s.rss;
-    m.rpp += s.rpp;
-    m.trP += s.W - s.S2 / s.W;
-    m.trPP += s.S2 - 2.0 * s.S3 / s.W + s.S2 * s.S2 / (s.W * s.W);
-    m.sw += s.W;
-    m.sw2 += s.S2;
-    m.slog += s.slog;
-    m.slogW += std::log(s.W);
-  }
-  return m;
-}
-
-/// Log-likelihood (ML) or restricted log-likelihood (REML) of the factor model up to a constant
-/// (Viechtbauer 2005, doi:10.3102/10769986030003261, eq. 9 and 11 with a design matrix).
-double factor_loglik(const MetaInput& in, const std::vector<Subgroup>& groups, double tau2, bool reml) {
-  const ModelSums m = model_sums(in, groups, tau2);
-  double ll = -0.5 * m.slog - 0.5 * m.rss;
-  if (reml) ll -= 0.5 * m.slogW;
-  return ll;
-}
-
-/// Hedges' estimator with the factor design (metafor: (RSS_OLS - tr(P_OLS V)) / (k - p)), untruncated.
-double factor_he(const MetaInput& in, const std::vector<Subgroup>& groups) {
-  double rss = 0.0, trpv = 0.0;
-  for (const Subgroup& g : groups) {
-    const auto kg = static_cast<double>(g.rows.size());
-    double ybar = 0.0;
-    for (std::size_t i : g.rows) ybar += in.yi[i];
-    ybar /= kg;
-    for (std::size_t i : g.rows) {
-      rss += (in.yi[i] - ybar) * (in.yi[i] - ybar);
-      trpv += in.vi[i] * (1.0 - 1.0 / kg);
-    }
-  }
-  const double df = static_cast<double>(in.yi.size() - groups.size());
-  return (rss - trpv) / df;
-}
-
+/// The random-effects model with one tau2 for all subgroups: the meta-regression on the subgroup factor
+/// (meta_regression.hpp; metafor rma(yi, vi, mods = ~ factor(group))). Its QM tests that all subgroup
+/// means are equal; QE is the residual heterogeneity.
 std::optional<CommonTau2Model> fit_common_tau2(const MetaInput& in, const std::vector<Subgroup>& groups,
                                                const MetaOptions& options, Diagnostics& diags) {
   const Tau2Method method = options.tau2_method;
@@ -115,76 +66,47 @@ std::optional<CommonTau2Model> fit_common_tau2(const MetaInput& in, const std::v
                   "use DL, REML, ML or HE");
     return std::nullopt;
   }
-  const std::size_t k = in.yi.size();
-  const std::size_t G = groups.size();
-  if (k <= G) {
+  if (in.yi.size() <= groups.size()) {
     diags.warning("subgroup-common-tau2-df", {},
                   "every subgroup has a single study, so a common tau2 cannot be estimated; the common-tau2 "
                   "model is left out");
     return std::nullopt;
   }
+  MetaRegressionInput mi;
+  mi.study = in.study;
+  mi.yi = in.yi;
+  mi.vi = in.vi;
+  Moderator factor;
+  factor.name = "subgroup";
+  factor.categorical = true;
+  factor.levels.resize(in.yi.size());
+  for (const Subgroup& g : groups)
+    for (std::size_t i : g.rows) factor.levels[i] = g.name;
+  mi.moderators.push_back(std::move(factor));
+  MetaOptions mo = options;
+  mo.hartung_knapp = false;  // the test for subgroup differences is a chi-square test
+  mo.hartung_knapp_adhoc = false;
+  const MetaRegressionResult fit = meta_regression(mi, mo);
+  if (!fit.ok()) {
+    for (const Diagnostic& d : fit.diagnostics.items())
+      if (d.severity == Severity::error)
+        diags.warning(d.code, d.location, d.message + "; the common-tau2 model is left out", d.hint);
+    return std::nullopt;
+  }
   CommonTau2Model model;
   model.method = method;
-  const auto kd = static_cast<double>(k);
-  const auto Gd = static_cast<double>(G);
-  double tau2 = 0.0;
-  if (method == Tau2Method::DL) {
-    const ModelSums m = model_sums(in, groups, 0.0);
-    tau2 = (m.rss - (kd - Gd)) / m.trP;
-  } else if (method == Tau2Method::HE) {
-    tau2 = factor_he(in, groups);
-  } else {
-    // Fisher scoring as metafor 3.8-1 rma.uni(): start at max(0, HE), step halving while the update
-    // would make tau2 negative, stop when |change| <= threshold, at most max_iterations.
-    tau2 = std::max(0.0, factor_he(in, groups));
-    double change = options.threshold + 1.0;
-    int iter = 0;
-    while (change > options.threshold) {
-      ++iter;
-      const double old = tau2;
-      const ModelSums m = model_sums(in, groups, tau2);
-      double adj = method == Tau2Method::REML ? (m.rpp - m.trP) / m.trPP : (m.rpp - m.sw) / m.sw2;
-      if (!std::isfinite(adj)) adj = 0.0;
-      while (tau2 + adj < 0.0) adj /= 2.0;
-      tau2 += adj;
-      change = std::fabs(old - tau2);
-      if (iter > options.max_iterations) {
-        model.converged = false;
-        break;
-      }
-    }
-    model.iterations = iter;
-    if (model.converged) {
-      // metafor's ll0check: a higher (restricted) likelihood at tau2 = 0 means the scoring got stuck.
-      const bool reml = method == Tau2Method::REML;
-      const double ll0 = factor_loglik(in, groups, 0.0, reml);
-      const double ll = factor_loglik(in, groups, tau2, reml);
-      if (ll0 - ll > std::pow(std::numeric_limits<double>::epsilon(), 0.25) && tau2 > options.threshold) tau2 = 0.0;
-    } else {
-      diags.warning("subgroup-common-tau2-no-convergence", {},
-                    "Fisher scoring for the common tau2 did not converge in " + std::to_string(options.max_iterations) +
-                        " iterations",
-                    "raise max_iterations, or use the DL estimator");
-    }
-  }
-  model.tau2 = std::max(0.0, tau2);
-
-  // QM: Wald test that all subgroup means are equal under the common tau2.
-  std::vector<GroupSums> sums;
-  double sW = 0.0, sWmu = 0.0;
-  for (const Subgroup& g : groups) {
-    sums.push_back(group_sums(in, g.rows, model.tau2));
-    sW += sums.back().W;
-    sWmu += sums.back().W * sums.back().mu;
-  }
-  const double mu = sWmu / sW;
-  double qm = 0.0;
-  for (const GroupSums& s : sums) qm += s.W * (s.mu - mu) * (s.mu - mu);
-  model.test = make_test(qm, Gd - 1.0);
-  // Residual heterogeneity QE (weights 1/v, as metafor).
-  model.QE = model_sums(in, groups, 0.0).rss;
-  model.QE_df = kd - Gd;
-  model.QE_p_value = chi2_upper(model.QE, model.QE_df);
+  model.tau2 = fit.tau2;
+  model.iterations = fit.iterations;
+  model.converged = fit.converged;
+  if (!fit.converged)
+    diags.warning("subgroup-common-tau2-no-convergence", {},
+                  "Fisher scoring for the common tau2 did not converge in " + std::to_string(options.max_iterations) +
+                      " iterations",
+                  "raise max_iterations, or use the DL estimator");
+  model.test = make_test(fit.QM, fit.QM_df);
+  model.QE = fit.QE;
+  model.QE_df = fit.QE_df;
+  model.QE_p_value = fit.QE_p;
   return model;
 }
 
