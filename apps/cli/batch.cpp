@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "evident/pairwise/request.hpp"
+#include "evident/network/request.hpp"
 
 namespace evident_cli {
 namespace {
@@ -44,7 +44,7 @@ void answer_chunk(const std::vector<std::string>& lines, const std::vector<std::
       const std::size_t end = std::min(lines.size(), begin + kGrain);
       for (std::size_t i = begin; i < end; ++i) {
         try {
-          answers[i] = evident::process_request_line(lines[i], numbers[i], input_name);
+          answers[i] = evident::process_batch_line(lines[i], numbers[i], input_name);
         } catch (const std::exception& e) {
           answers[i] = internal_error(numbers[i], e.what());
         }

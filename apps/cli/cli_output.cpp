@@ -1,6 +1,7 @@
 #include "cli_output.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -380,6 +381,9 @@ void write_nma_text(std::ostream& os, const evident::ReadResult& read,
        << fmt::format("Outcome '{}'{}: {}{}, {} studies, {} treatments, {} comparisons, {} designs\n", a.outcome,
                       a.time_point ? " (" + *a.time_point + ")" : std::string(), evident::to_string(a.measure),
                       ratio ? " (shown exponentiated)" : "", r.studies, r.treatments.size(), r.comparisons, r.designs);
+    if (a.subnetwork)
+      os << fmt::format("  Subnetwork {} of {}: {}\n", *a.subnetwork + 1, r.subnetworks.size(),
+                        fmt::join(r.treatments, ", "));
     if (!r.ok()) continue;
     const std::size_t ref = r.treatment_index(r.reference);
     const int pct = static_cast<int>(std::lround(r.level * 100));
@@ -431,7 +435,10 @@ void write_nma_text(std::ostream& os, const evident::ReadResult& read,
       os << fmt::format("  Design-by-treatment interaction (random effects): Q = {:.2f}, df = {:g}, p = {}\n", d.Q,
                         d.df, p_text(d.p_value));
     }
-    if (r.subnetworks.size() > 1)
+    if (r.subnetworks.size() > 1 && a.subnetwork)
+      os << fmt::format("  The network has {} subnetworks, each analysed on its own; studies of the others:\n",
+                        r.subnetworks.size());
+    else if (r.subnetworks.size() > 1)
       os << fmt::format("  The network has {} subnetworks; only the one with '{}' was analysed.\n",
                         r.subnetworks.size(), r.reference);
     for (const auto& x : r.excluded)

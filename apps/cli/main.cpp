@@ -22,6 +22,7 @@
 #include "evident/effects/effect_size.hpp"
 #include "evident/effects/effects_json.hpp"
 #include "evident/network/analysis.hpp"
+#include "evident/network/request.hpp"
 #include "evident/pairwise/analysis.hpp"
 #include "evident/pairwise/request.hpp"
 
@@ -253,40 +254,21 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
       evident_cli::write_meta_json, evident_cli::write_meta_text);
 }
 
-struct NmaArgs {
-  std::string reference;
-  std::string method_tau = "DL";
-  double level = 0.95;
-  std::size_t nsim = 1000;
-  std::uint64_t seed = 1;
-  std::string netsplit = "back-calculation";
-};
-
-int run_nma(const InputArgs& in, const EffectArgs& args, const NmaArgs& nargs) {
+int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkSettings& settings) {
   evident::ReadOptions ropts;
   if (!make_read_options(in, ropts)) return kExitUsage;
-  evident::NetworkOptions nopts;
-  auto tau = evident::parse_tau2_method(nargs.method_tau);
-  if (!tau || (*tau != evident::Tau2Method::DL && *tau != evident::Tau2Method::REML)) {
-    std::cerr << "evident: error: unknown tau2 estimator for network meta-analysis '" << nargs.method_tau
-              << "' (expected DL or REML)\n";
-    return kExitUsage;
-  }
-  nopts.nma.tau2_method = *tau;
-  nopts.nma.level = nargs.level;
-  if (!nargs.reference.empty()) nopts.nma.reference = nargs.reference;
-  nopts.nsim = nargs.nsim;
-  nopts.seed = nargs.seed;
-  nopts.netsplit_method =
-      nargs.netsplit == "sidde" ? evident::NetsplitMethod::sidde : evident::NetsplitMethod::back_calculation;
+  evident::Diagnostics option_errors;
+  const evident::NetworkOptions nopts = evident::make_network_options(settings, option_errors);
+  if (!options_ok(option_errors)) return kExitUsage;
   return run_outcomes<evident::NetworkAnalysis>(
       in, args, ropts, "no outcome to analyse in ",
       [&](const evident::Dataset&, const evident::Outcome& o, const evident::EffectSet& set,
           std::vector<evident::NetworkAnalysis>& out, evident::Diagnostics& all) {
-        evident::NetworkAnalysis a = evident::analyse_network(o, set, nopts);
-        all.append(a.nma.diagnostics);
-        all.append(a.diagnostics);
-        out.push_back(std::move(a));
+        for (auto& a : evident::analyse_network_outcome(o, set, nopts)) {
+          all.append(a.nma.diagnostics);
+          all.append(a.diagnostics);
+          out.push_back(std::move(a));
+        }
       },
       evident_cli::write_nma_json, evident_cli::write_nma_text);
 }
@@ -388,7 +370,7 @@ int main(int argc, char** argv) {
 
   InputArgs nma_in;
   EffectArgs nma_effects;
-  NmaArgs nma_args;
+  evident::NetworkSettings nma_args;
   auto* nma = app.add_subcommand("nma", "Network meta-analysis of every outcome (common and random effects, rankings)");
   add_input_options(*nma, nma_in);
   nma->add_option("--measure", nma_effects.settings.measure, "MD, SMD, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
@@ -404,6 +386,9 @@ int main(int argc, char** argv) {
   nma->add_option("--netsplit", nma_args.netsplit,
                   "Direct vs indirect evidence: back-calculation (default) or sidde (netmeta netsplit methods)")
       ->check(CLI::IsMember({"back-calculation", "sidde"}));
+  nma->add_flag("--each-subnetwork", nma_args.each_subnetwork,
+                "Analyse every subnetwork of a disconnected network on its own (default: the one holding the "
+                "reference, else the largest)");
   nma->add_option("--cc", nma_effects.settings.cc, "Continuity correction added to zero cells (default 0.5)")
       ->check(CLI::Range(0.0, 1e6));
   nma->add_option("--smd-correction", nma_effects.settings.smd, "exact (default), exact-ls, approx, none")

@@ -61,6 +61,24 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
   return a;
 }
 
+std::vector<NetworkAnalysis> analyse_network_outcome(const Outcome& outcome, const EffectSet& set,
+                                                     const NetworkOptions& options) {
+  std::vector<NetworkAnalysis> out;
+  out.push_back(analyse_network(outcome, set, options));
+  const auto& parts = out.front().nma.subnetworks;
+  if (!options.each_subnetwork || parts.size() < 2 || !out.front().nma.ok()) return out;
+  const std::size_t count = parts.size();
+  // Each part is refitted with its index, so that every analysis says the same about the others.
+  out.clear();
+  for (std::size_t s = 0; s < count; ++s) {
+    NetworkOptions o = options;
+    o.nma.subnetwork = s;
+    out.push_back(analyse_network(outcome, set, o));
+    out.back().subnetwork = s;
+  }
+  return out;
+}
+
 namespace {
 
 nlohmann::json exp_matrix(const Eigen::MatrixXd& m) {
@@ -76,6 +94,7 @@ nlohmann::json to_json(const NetworkAnalysis& a) {
   j["measure"] = to_string(a.measure);
   j["scale"] = is_ratio(a.measure) ? "log" : "identity";
   j["small_values"] = to_string(a.small_values);
+  if (a.subnetwork) j["subnetwork"] = *a.subnetwork + 1;
   nlohmann::json pscore = nlohmann::json::object();
   nlohmann::json ranking = nlohmann::json::object();
   if (a.pscore_common) {

@@ -486,7 +486,18 @@ NmaResult network_meta_analysis(const NmaInput& input, const NmaOptions& options
     }
     chosen = net_of_name[found];
     reference = names[found];
-  } else {
+  }
+  if (options.subnetwork) {
+    if (*options.subnetwork >= res.subnetworks.size()) {
+      diag.error("nma-no-subnetwork", {},
+                 "subnetwork " + std::to_string(*options.subnetwork + 1) + " asked for, but the network has " +
+                     std::to_string(res.subnetworks.size()),
+                 "number subnetworks from 1 to " + std::to_string(res.subnetworks.size()));
+      return res;
+    }
+    if (chosen != *options.subnetwork) reference.clear();
+    chosen = *options.subnetwork;
+  } else if (!options.reference) {
     for (std::size_t s = 1; s < res.subnetworks.size(); ++s) {
       const auto& a = res.subnetworks[s];
       const auto& b = res.subnetworks[chosen];
@@ -514,8 +525,11 @@ NmaResult network_meta_analysis(const NmaInput& input, const NmaOptions& options
                  "the network has " + std::to_string(res.subnetworks.size()) +
                      " separate subnetworks; analysed the one with treatments " +
                      join(res.subnetworks[chosen].treatments, ", ") + "; left out " + left,
-                 options.reference ? "the analysed subnetwork holds the reference treatment"
-                                   : "the largest subnetwork is analysed; set a reference treatment to choose another");
+                 options.subnetwork ? "each subnetwork is analysed on its own"
+                 : options.reference
+                     ? "the analysed subnetwork holds the reference treatment"
+                     : "the largest subnetwork is analysed; set a reference treatment to choose another, or "
+                       "analyse each subnetwork separately");
   }
 
   // (4) the analysed network
@@ -690,6 +704,22 @@ NmaResult network_meta_analysis(const NmaInput& input, const NmaOptions& options
   const std::vector<double> w_random = weights_for(tau2_used);
   const Fit fr = fit_network(n, edges, all_edges, w_random, identity);
   res.random = model_of(fr, options.level);
+  {
+    const Index k = static_cast<Index>(n);
+    NmaPrediction& pr = res.prediction;
+    pr.df = df;
+    pr.seTE.resize(k, k);
+    pr.lower.resize(k, k);
+    pr.upper.resize(k, k);
+    const double t = df > 0.0 ? stats::t_upper_quantile((1.0 - options.level) / 2.0, df) : kNaN;
+    for (Index i = 0; i < k; ++i)
+      for (Index j = 0; j < k; ++j) {
+        const double se = std::sqrt(res.random.seTE(i, j) * res.random.seTE(i, j) + tau2_used);
+        pr.seTE(i, j) = se;
+        pr.lower(i, j) = i == j ? 0.0 : res.random.TE(i, j) - t * se;
+        pr.upper(i, j) = i == j ? 0.0 : res.random.TE(i, j) + t * se;
+      }
+  }
 
   // (8) design-based decomposition of Q (netmeta decomp.design, computed when d > 1)
   if (res.designs > 1) {
@@ -776,6 +806,10 @@ nlohmann::json to_json(const NmaResult& r) {
   j["level"] = r.level;
   j["common"] = model_json(r.common);
   j["random"] = model_json(r.random);
+  j["predict"] = {{"seTE", json_matrix_rows(r.prediction.seTE)},
+                  {"lower", json_matrix_rows(r.prediction.lower)},
+                  {"upper", json_matrix_rows(r.prediction.upper)},
+                  {"df", r.prediction.df}};
   j["tau2"] = json_number(r.tau2);
   j["tau"] = json_number(r.tau);
   j["I2"] = json_number(r.I2);

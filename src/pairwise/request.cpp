@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <utility>
 
@@ -175,7 +176,9 @@ PairwiseOptions make_pairwise_options(const MetaSettings& meta, const PairwiseSe
 namespace {
 
 enum class ValueType { string, boolean, number, string_list };
-enum class Scope { meta, data };  // data: only for "data" / "csv" requests
+// Which requests an option belongs to: any (every request), data (data / csv requests, meta or nma),
+// meta (meta-analysis requests only), meta_data (meta-analysis of data / csv only), nma (nma only).
+enum class Scope { any, data, meta, meta_data, nma };
 
 struct OptionKey {
   const char* name;
@@ -184,11 +187,11 @@ struct OptionKey {
 };
 
 constexpr OptionKey kOptionKeys[] = {
-    {"method_tau", ValueType::string, Scope::meta},
+    {"method_tau", ValueType::string, Scope::any},
     {"hk", ValueType::boolean, Scope::meta},
     {"hk_adhoc", ValueType::boolean, Scope::meta},
     {"prediction", ValueType::string, Scope::meta},
-    {"level", ValueType::number, Scope::meta},
+    {"level", ValueType::number, Scope::any},
     {"tau2_ci", ValueType::boolean, Scope::meta},
     {"measure", ValueType::string, Scope::data},
     {"outcome", ValueType::string, Scope::data},
@@ -204,33 +207,55 @@ constexpr OptionKey kOptionKeys[] = {
     {"impute_sd_method", ValueType::string, Scope::data},
     {"impute_sd_value", ValueType::number, Scope::data},
     {"impute_sd_from", ValueType::string, Scope::data},
-    {"subgroup", ValueType::string, Scope::data},
-    {"moderator", ValueType::string_list, Scope::data},
-    {"leave_one_out", ValueType::boolean, Scope::data},
-    {"cumulative", ValueType::string, Scope::data},
-    {"no_small_study", ValueType::boolean, Scope::data},
-    {"no_mh", ValueType::boolean, Scope::data},
-    {"baseline", ValueType::string, Scope::data},
-    {"baseline_risk", ValueType::number, Scope::data},
-    {"per", ValueType::number, Scope::data},
+    {"subgroup", ValueType::string, Scope::meta_data},
+    {"moderator", ValueType::string_list, Scope::meta_data},
+    {"leave_one_out", ValueType::boolean, Scope::meta_data},
+    {"cumulative", ValueType::string, Scope::meta_data},
+    {"no_small_study", ValueType::boolean, Scope::meta_data},
+    {"no_mh", ValueType::boolean, Scope::meta_data},
+    {"baseline", ValueType::string, Scope::meta_data},
+    {"baseline_risk", ValueType::number, Scope::meta_data},
+    {"per", ValueType::number, Scope::meta_data},
     {"map", ValueType::string_list, Scope::data},
     {"type", ValueType::string, Scope::data},
     {"outcome_name", ValueType::string, Scope::data},
     {"small_values", ValueType::string, Scope::data},
     {"mid", ValueType::number, Scope::data},
+    {"reference", ValueType::string, Scope::nma},
+    {"nsim", ValueType::number, Scope::nma},
+    {"seed", ValueType::number, Scope::nma},
+    {"netsplit", ValueType::string, Scope::nma},
+    {"each_subnetwork", ValueType::boolean, Scope::nma},
 };
 
-std::string valid_option_keys(bool data) {
+/// Whether an option of `scope` belongs to a request of this kind and analysis.
+bool applies(Scope scope, bool data, bool nma) {
+  switch (scope) {
+    case Scope::any:
+      return true;
+    case Scope::data:
+      return data;
+    case Scope::meta:
+      return !nma;
+    case Scope::meta_data:
+      return data && !nma;
+    case Scope::nma:
+      return nma;
+  }
+  return false;
+}
+
+std::string valid_option_keys(bool data, bool nma) {
   std::string out;
   for (const auto& k : kOptionKeys) {
-    if (!data && k.scope == Scope::data) continue;
+    if (!applies(k.scope, data, nma)) continue;
     if (!out.empty()) out += ", ";
     out += k.name;
   }
   return out;
 }
 
-constexpr const char* kTopKeys[] = {"id", "yi", "vi", "sei", "study", "data", "csv", "options"};
+constexpr const char* kTopKeys[] = {"id", "analysis", "yi", "vi", "sei", "study", "data", "csv", "options"};
 
 const char* type_name(ValueType t) {
   switch (t) {
@@ -274,9 +299,16 @@ class RequestParser {
       const std::string& key = item.key();
       if (std::none_of(std::begin(kTopKeys), std::end(kTopKeys), [&](const char* k) { return key == k; }))
         error("unknown-key", key, "unknown key " + quoted(key) + " in the request",
-              "valid keys: id, yi, vi, sei, study, data, csv, options");
+              "valid keys: id, analysis, yi, vi, sei, study, data, csv, options");
     }
     AnalysisRequest req;
+    if (auto it = j.find("analysis"); it != j.end()) {
+      if (!it->is_string() || (*it != "meta" && *it != "nma"))
+        error("invalid-option", "analysis", "\"analysis\" must be \"meta\" or \"nma\", got " + describe(*it),
+              "\"meta\" (the default) for a pairwise meta-analysis, \"nma\" for a network meta-analysis");
+      else if (*it == "nma")
+        req.analysis = AnalysisKind::nma;
+    }
     const bool has_yi = j.contains("yi"), has_data = j.contains("data"), has_csv = j.contains("csv");
     const int kinds = int{has_yi} + int{has_data} + int{has_csv};
     if (kinds == 0) {
@@ -306,6 +338,10 @@ class RequestParser {
       req.kind = RequestKind::effects;
     }
     const bool effects = req.kind == RequestKind::effects;
+    if (effects && has_yi && req.analysis == AnalysisKind::nma)
+      error("conflicting-fields", "yi",
+            "a network meta-analysis request needs trial data: give \"data\" or \"csv\" (contrast CSV text "
+            "holds effect sizes), not \"yi\"");
     if (effects && has_yi) parse_effects(j, req);
     if (!effects) {
       for (const char* k : {"vi", "sei", "study"})
@@ -425,6 +461,7 @@ class RequestParser {
       return;
     }
     const bool data = req.kind != RequestKind::effects;
+    const bool nma = req.analysis == AnalysisKind::nma;
     for (const auto& [raw_key, value] : opts.items()) {
       std::string key = raw_key;
       std::replace(key.begin(), key.end(), '-', '_');
@@ -434,14 +471,25 @@ class RequestParser {
       const std::string field = "options." + raw_key;
       if (spec == nullptr) {
         error("unknown-option", field, "unknown option " + quoted(raw_key),
-              "valid options: " + valid_option_keys(data));
+              "valid options: " + valid_option_keys(data, nma));
         continue;
       }
-      if (spec->scope == Scope::data && !data) {
-        error("unknown-option", field,
-              "option " + quoted(raw_key) + " applies only to requests with \"data\" or \"csv\", not to yi/vi",
-              "valid options: " + valid_option_keys(false));
+      if (!applies(spec->scope, data, nma)) {
+        std::string why = spec->scope == Scope::nma ? "network meta-analysis requests (\"analysis\": \"nma\")"
+                          : nma                      ? "pairwise meta-analysis requests, not to \"analysis\": \"nma\""
+                                                     : "requests with \"data\" or \"csv\", not to yi/vi";
+        error("unknown-option", field, "option " + quoted(raw_key) + " applies only to " + why,
+              "valid options: " + valid_option_keys(data, nma));
         continue;
+      }
+      if (key == "nsim" || key == "seed") {
+        const bool whole = value.is_number_unsigned() ||
+                           (value.is_number_integer() && value.get<long long>() >= 0);
+        if (!whole) {
+          error("wrong-type", field, "option " + quoted(raw_key) + " must be a whole number >= 0, got " +
+                                         describe(value));
+          continue;
+        }
       }
       if (!has_type(value, spec->type)) {
         error("wrong-type", field,
@@ -513,6 +561,14 @@ class RequestParser {
     if (key == "outcome_name") r.outcome_name = v.get<std::string>();
     if (key == "small_values") r.small_values = v.get<std::string>();
     if (key == "mid") r.mid = v.get<double>();
+    NetworkSettings& n = req.network;
+    if (key == "reference") n.reference = v.get<std::string>();
+    if (key == "nsim") n.nsim = v.get<std::size_t>();
+    if (key == "seed") n.seed = v.get<std::uint64_t>();
+    if (key == "netsplit") n.netsplit = v.get<std::string>();
+    if (key == "each_subnetwork") n.each_subnetwork = v.get<bool>();
+    if (key == "method_tau") n.method_tau = v.get<std::string>();
+    if (key == "level") n.level = v.get<double>();
   }
 
   ParsedRequest& out_;
@@ -535,9 +591,58 @@ ParsedRequest parse_request(std::string_view line, const SourceLocation& where) 
 
 // ---- running a request ----
 
+bool for_each_request_outcome(const AnalysisRequest& req, const SourceLocation& where, Diagnostics& ds,
+                              const std::function<void(const Dataset&, const Outcome&, const EffectSet&)>& analyse) {
+  const ReadOptions ropts = make_read_options(req.read, ds);
+  // Measure and effect options are checked once, before reading (the default measure needs an outcome).
+  {
+    Outcome any;
+    Diagnostics probe;
+    (void)make_effect_options(req.effects, any, probe);
+    ds.append(probe);
+  }
+  if (ds.has_errors()) {
+    place(ds, where);
+    return false;
+  }
+  ReadResult read =
+      req.kind == RequestKind::data ? read_json(req.text, req.name, ropts) : read_csv(req.text, req.name, ropts);
+  ds.append(read.diagnostics);
+  if (!read.ok()) {
+    place(ds, where);
+    return false;
+  }
+  bool any_outcome = false;
+  for (const Outcome& o : read.dataset.outcomes) {
+    if (!req.effects.outcome.empty() && o.name != req.effects.outcome) continue;
+    any_outcome = true;
+    Diagnostics unused;
+    const EffectOptions eo = make_effect_options(req.effects, o, unused);
+    const EffectSet set = compute_effects(read.dataset, o, eo);
+    ds.append(set.diagnostics);
+    analyse(read.dataset, o, set);
+  }
+  if (!any_outcome) {
+    std::string names;
+    for (const Outcome& o : read.dataset.outcomes) names += (names.empty() ? "" : ", ") + quoted(o.name);
+    Diagnostic& d = ds.error("no-such-outcome", where, "no outcome named " + quoted(req.effects.outcome),
+                             "outcomes: " + (names.empty() ? std::string("none") : names));
+    d.field = "options.outcome";
+  }
+  place(ds, where);
+  return any_outcome;
+}
+
 RequestResult run_request(const AnalysisRequest& req, const SourceLocation& where) {
   RequestResult res;
   res.kind = req.kind;
+  if (req.analysis == AnalysisKind::nma) {
+    res.diagnostics.error("unsupported-analysis", where,
+                          "network meta-analysis requests are run by process_batch_line() "
+                          "(evident/network/request.hpp), not by the pairwise layer",
+                          "link the network area and call process_batch_line()");
+    return res;
+  }
   if (req.kind == RequestKind::effects) {
     const MetaOptions mopts = make_meta_options(req.meta, res.diagnostics);
     if (res.diagnostics.has_errors()) {
@@ -557,52 +662,20 @@ RequestResult run_request(const AnalysisRequest& req, const SourceLocation& wher
   }
 
   const PairwiseOptions popts = make_pairwise_options(req.meta, req.pairwise, res.diagnostics);
-  const ReadOptions ropts = make_read_options(req.read, res.diagnostics);
-  // Measure and effect options are checked once, before reading (the default measure needs an outcome).
-  {
-    Outcome any;
-    Diagnostics probe;
-    (void)make_effect_options(req.effects, any, probe);
-    res.diagnostics.append(probe);
-  }
-  if (res.diagnostics.has_errors()) {
-    place(res.diagnostics, where);
-    return res;
-  }
-  ReadResult read =
-      req.kind == RequestKind::data ? read_json(req.text, req.name, ropts) : read_csv(req.text, req.name, ropts);
-  res.diagnostics.append(read.diagnostics);
-  if (!read.ok()) {
-    place(res.diagnostics, where);
-    return res;
-  }
   Diagnostics analysis_problems;
-  bool any_outcome = false;
-  for (const Outcome& o : read.dataset.outcomes) {
-    if (!req.effects.outcome.empty() && o.name != req.effects.outcome) continue;
-    any_outcome = true;
-    Diagnostics unused;
-    const EffectOptions eo = make_effect_options(req.effects, o, unused);
-    const EffectSet set = compute_effects(read.dataset, o, eo);
-    res.diagnostics.append(set.diagnostics);
-    for (auto& a : analyse_outcome(read.dataset, o, set, popts)) {
-      place(a.result.diagnostics, where);
-      place(a.diagnostics, where);
-      analysis_problems.append(a.result.diagnostics);
-      analysis_problems.append(a.diagnostics);
-      res.analyses.push_back(std::move(a));
-    }
-  }
-  if (!any_outcome) {
-    std::string names;
-    for (const Outcome& o : read.dataset.outcomes) names += (names.empty() ? "" : ", ") + quoted(o.name);
-    Diagnostic& d = res.diagnostics.error("no-such-outcome", where, "no outcome named " + quoted(req.effects.outcome),
-                                          "outcomes: " + (names.empty() ? std::string("none") : names));
-    d.field = "options.outcome";
-  } else if (res.analyses.empty() && !res.diagnostics.has_errors()) {
+  const bool read_ok = for_each_request_outcome(
+      req, where, res.diagnostics, [&](const Dataset& data, const Outcome& o, const EffectSet& set) {
+        for (auto& a : analyse_outcome(data, o, set, popts)) {
+          place(a.result.diagnostics, where);
+          place(a.diagnostics, where);
+          analysis_problems.append(a.result.diagnostics);
+          analysis_problems.append(a.diagnostics);
+          res.analyses.push_back(std::move(a));
+        }
+      });
+  if (read_ok && res.analyses.empty() && !res.diagnostics.has_errors())
     res.diagnostics.error("nothing-to-analyse", where, "no comparison to analyse in the request's data",
                           "give at least one study comparing two treatments");
-  }
   if (res.diagnostics.has_errors() || analysis_problems.has_errors()) {
     res.diagnostics.append(analysis_problems);
     res.analyses.clear();
@@ -613,21 +686,31 @@ RequestResult run_request(const AnalysisRequest& req, const SourceLocation& wher
 
 // ---- output ----
 
-std::string format_request_result(const RequestResult& res, std::size_t line) {
+std::string format_request_record(std::size_t line, const nlohmann::json& id, const std::vector<nlohmann::json>* analyses,
+                                  const Diagnostics& diagnostics) {
   const auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
-  std::string out = "{\"line\":" + std::to_string(line) + ",\"id\":" + dump(res.id);
-  if (res.ok()) {
+  std::string out = "{\"line\":" + std::to_string(line) + ",\"id\":" + dump(id);
+  if (analyses != nullptr) {
     out += ",\"ok\":true,\"analyses\":[";
-    for (std::size_t i = 0; i < res.analyses.size(); ++i) {
+    for (std::size_t i = 0; i < analyses->size(); ++i) {
       if (i > 0) out += ',';
-      out += res.kind == RequestKind::effects ? dump(to_json(res.analyses[i].result)) : dump(to_json(res.analyses[i]));
+      out += dump((*analyses)[i]);
     }
     out += "]";
   } else {
     out += ",\"ok\":false";
   }
-  out += ",\"diagnostics\":" + dump(to_json(res.diagnostics)) + "}";
+  out += ",\"diagnostics\":" + dump(to_json(diagnostics)) + "}";
   return out;
+}
+
+std::string format_request_result(const RequestResult& res, std::size_t line) {
+  if (!res.ok()) return format_request_record(line, res.id, nullptr, res.diagnostics);
+  std::vector<json> analyses;
+  analyses.reserve(res.analyses.size());
+  for (const auto& a : res.analyses)
+    analyses.push_back(res.kind == RequestKind::effects ? to_json(a.result) : to_json(a));
+  return format_request_record(line, res.id, &analyses, res.diagnostics);
 }
 
 bool is_blank_line(std::string_view line) {
@@ -635,9 +718,7 @@ bool is_blank_line(std::string_view line) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; });
 }
 
-RequestLine process_request_line(std::string_view line, std::size_t line_number, const std::string& file) {
-  const SourceLocation where{file, static_cast<int>(line_number), 0};
-  ParsedRequest parsed = parse_request(line, where);
+RequestLine answer_request(ParsedRequest parsed, std::size_t line_number, const SourceLocation& where) {
   RequestResult res;
   if (parsed.request) {
     res = run_request(*parsed.request, where);
@@ -649,6 +730,11 @@ RequestLine process_request_line(std::string_view line, std::size_t line_number,
   out.ok = res.ok();
   out.json = format_request_result(res, line_number);
   return out;
+}
+
+RequestLine process_request_line(std::string_view line, std::size_t line_number, const std::string& file) {
+  const SourceLocation where{file, static_cast<int>(line_number), 0};
+  return answer_request(parse_request(line, where), line_number, where);
 }
 
 }  // namespace evident

@@ -139,10 +139,9 @@ nlohmann::json to_json(const SubgroupResult& r) {
 }
 
 nlohmann::json to_json(const HeterogeneityCI& ci) {
-  auto v = [&ci](double x) { return ci.defined ? json_number(x) : nlohmann::json(nullptr); };
-  return {{"defined", ci.defined},     {"H", v(ci.H)},   {"H_lower", v(ci.H_lower)},
-          {"H_upper", v(ci.H_upper)},  {"I2", v(ci.I2)}, {"I2_lower", v(ci.I2_lower)},
-          {"I2_upper", v(ci.I2_upper)}};
+  return {{"defined", ci.defined},           {"H", json_number(ci.H)},   {"H_lower", json_number(ci.H_lower)},
+          {"H_upper", json_number(ci.H_upper)}, {"I2", json_number(ci.I2)}, {"I2_lower", json_number(ci.I2_lower)},
+          {"I2_upper", json_number(ci.I2_upper)}};
 }
 
 nlohmann::json to_json(const InteractionTest& t) {

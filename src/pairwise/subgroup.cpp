@@ -186,16 +186,17 @@ HeterogeneityCI i2_test_based_ci(double Q, double k, double level) {
     se = 0.5 * (std::log(Q) - std::log(k - 1.0)) / (std::sqrt(2.0 * Q) - std::sqrt(2.0 * k - 3.0));
   else if (k > 2.0)
     se = std::sqrt(1.0 / (2.0 * (k - 2.0)) * (1.0 - 1.0 / (3.0 * (k - 2.0) * (k - 2.0))));
+  // H and I2 themselves are defined whenever Q is; the CI needs the SE (meta: NA bounds otherwise).
+  const auto i2 = [](double h) { return 100.0 * (h * h - 1.0) / (h * h); };
+  const double logH = std::log(std::max(std::sqrt(Q / (k - 1.0)), 1.0));
+  r.H = std::exp(logH);
+  r.I2 = i2(r.H);
   if (!std::isfinite(se)) return r;
   r.defined = true;
   r.se_log_H = se;
   const double z = stats::normal_upper_quantile((1.0 - level) / 2.0);
-  const double logH = std::log(std::max(std::sqrt(Q / (k - 1.0)), 1.0));
-  r.H = std::exp(logH);
   r.H_lower = std::max(std::exp(logH - z * se), 1.0);
   r.H_upper = std::max(std::exp(logH + z * se), 1.0);
-  const auto i2 = [](double h) { return 100.0 * (h * h - 1.0) / (h * h); };
-  r.I2 = i2(r.H);
   r.I2_lower = i2(r.H_lower);
   r.I2_upper = i2(r.H_upper);
   return r;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "evident/pairwise/request.hpp"
+#include "evident/network/request.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::size_t end = text.find('\n');
     const std::string_view one = text.substr(0, end);
     ++line;
-    if (!evident::is_blank_line(one)) (void)evident::process_request_line(one, line, "fuzz.jsonl");
+    if (!evident::is_blank_line(one)) (void)evident::process_batch_line(one, line, "fuzz.jsonl");
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }

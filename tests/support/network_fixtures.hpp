@@ -12,12 +12,15 @@
 
 namespace evident::test {
 
-/// tests/reference/nma_*.json, sorted.
+/// The netmeta reference files: tests/reference/nma_*.json holding a `netmeta_DL` fit, sorted (other
+/// nma_*.json files hold values derived from them, e.g. nma_flow_*).
 inline std::vector<std::string> nma_reference_files() {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(reference_path(""))) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("nma_", 0) == 0 && entry.path().extension() == ".json") names.push_back(name);
+    if (name.rfind("nma_", 0) == 0 && entry.path().extension() == ".json" &&
+        load_reference(name).contains("netmeta_DL"))
+      names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,9 @@ struct NetworkOptions {
   NetsplitMethod netsplit_method = NetsplitMethod::back_calculation;
   bool decomposition = true;
   std::uint64_t seed = 1;
+  /// Analyse every subnetwork of a disconnected network on its own (one NetworkAnalysis each) instead
+  /// of the one holding the reference (or the largest).
+  bool each_subnetwork = false;
 };
 
 struct NetworkAnalysis {
@@ -50,6 +54,8 @@ struct NetworkAnalysis {
   std::optional<NetsplitResult> netsplit;
   std::optional<DesignDecomposition> decomposition;
   Diagnostics diagnostics;  ///< notes of the ranking step (the model's own are in nma.diagnostics)
+  /// Set when each subnetwork was analysed separately: the 0-based index into nma.subnetworks.
+  std::optional<std::size_t> subnetwork;
 };
 
 /// The covariance of the random (or common) effects estimates against treatment `reference` from the
@@ -59,8 +65,13 @@ void estimates_against(const NmaModel& model, std::size_t reference, Eigen::Vect
 /// NMA of one outcome from its effect sizes, with P-scores and the rankogram.
 NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, const NetworkOptions& options);
 
+/// The analyses of one outcome: analyse_network(), or with options.each_subnetwork one analysis per
+/// subnetwork of a disconnected network (in the order of nma.subnetworks).
+std::vector<NetworkAnalysis> analyse_network_outcome(const Outcome& outcome, const EffectSet& set,
+                                                     const NetworkOptions& options);
+
 /// JSON: the NmaResult fields (to_json(NmaResult)) plus outcome, time_point, measure, scale,
-/// small_values, "pscore" {common, random} (treatment -> value, issue 4's layout), "ranking"
+/// small_values, "subnetwork" (1-based, when each subnetwork was analysed), "pscore" {common, random} (treatment -> value, issue 4's layout), "ranking"
 /// {common, random: P-score results; rankogram: rank probabilities, SUCRA, mean ranks}, and for ratio
 /// measures "exp" {common, random: TE, lower, upper exponentiated}; "netsplit" (netsplit.hpp) and
 /// "decomp_design" (decomposition.hpp) when computed.

@@ -78,12 +78,25 @@ struct NmaOptions {
   /// Reference treatment: chooses the subnetwork analysed when the network is disconnected (exact
   /// match, else a unique case-insensitive match). Without it the largest subnetwork is analysed.
   std::optional<std::string> reference;
+  /// Analyse this subnetwork (0-based, in the order of NmaResult::subnetworks) instead of the one
+  /// chosen by the reference; the reference is kept when it lies in it, else its first treatment is
+  /// used. An index beyond the subnetworks is an error.
+  std::optional<std::size_t> subnetwork;
 };
 
 /// k x k matrices over NmaResult::treatments; [i, j] is treatment i versus treatment j.
 /// Diagonal: TE, seTE, lower, upper 0; statistic and p_value NaN (as netmeta).
 struct NmaModel {
   Eigen::MatrixXd TE, seTE, lower, upper, statistic, p_value;
+};
+
+/// Prediction intervals of the random-effects estimates (netmeta's default method.predict = "V"):
+/// seTE = sqrt(seTE.random^2 + tau2), bounds TE.random -/+ t(1 - (1 - level)/2, df) seTE with df = Q_df
+/// (Higgins, Thompson & Spiegelhalter 2009, doi:10.1111/j.1467-985X.2008.00552.x, eq. 12, with the
+/// network's residual df as netmeta). NaN bounds when df = 0. Diagonal as netmeta: seTE = tau, bounds 0.
+struct NmaPrediction {
+  Eigen::MatrixXd seTE, lower, upper;
+  double df = 0.0;
 };
 
 /// One contrast as analysed (netmeta comparisons data), in input order, in netmeta's orientation.
@@ -134,6 +147,7 @@ struct NmaResult {
   double level = 0.95;
 
   NmaModel common, random;
+  NmaPrediction prediction;  ///< of the random-effects model
 
   double Q = 0.0, Q_df = 0.0, Q_p = 0.0;
   double Q_heterogeneity = 0.0, Q_heterogeneity_df = 0.0, Q_heterogeneity_p = 0.0;
@@ -161,7 +175,7 @@ NmaResult network_meta_analysis(const NmaInput& input, const NmaOptions& options
 bool treatment_less(const std::string& a, const std::string& b);
 
 /// JSON: treatments, reference, studies, comparisons, designs, common/random {TE, seTE, lower,
-/// upper, statistic, pval} (k x k, null for NaN), tau2, tau, I2, I2_lower, I2_upper (percent), Q,
+/// upper, statistic, pval} (k x k, null for NaN), predict {seTE, lower, upper, df}, tau2, tau, I2, I2_lower, I2_upper (percent), Q,
 /// Q_df, Q_p_value, Q_heterogeneity {Q, df, p_value}, Q_inconsistency {...}, comparisons_data,
 /// subnetworks, excluded, diagnostics.
 nlohmann::json to_json(const NmaResult& result);

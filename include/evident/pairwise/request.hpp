@@ -7,6 +7,9 @@
 //   {"id": ..., "data": <evident dataset JSON object, docs/schema/dataset.schema.json>, "options": {...}}
 //   {"id": ..., "csv": "<CSV text: long, wide, contrast, two-group, CINeMA, MetaInsight>", "options": {...}}
 //
+// With "analysis": "nma" a data or csv request is a network meta-analysis of every outcome, as
+// `evident nma` runs it (evident/network/request.hpp runs it; this file only reads it).
+//
 // Options carry the names of the meta command's flags with '_' for '-' (either spelling is read):
 //   meta options (every request):  method_tau ("REML"; DL, REML, ML, PM, SJ, HE, HS, EB), hk (false),
 //     hk_adhoc (false), prediction ("metafor"; meta, higgins = higgins2009), level (0.95), tau2_ci (true)
@@ -21,6 +24,10 @@
 //   reading options ("data" and "csv" only):  map ("column=field[:outcome]" or an array of them), type
 //     (binary, continuous, contrast, time-to-event, rate), outcome_name ("outcome" for CSV text),
 //     small_values (desirable, undesirable), mid (number > 0)
+//   network options ("analysis": "nma" only, with method_tau (default DL; DL or REML), level and the
+//     effect and reading options):  reference, nsim (1000), seed (1), netsplit ("back-calculation";
+//     sidde), each_subnetwork (false). The meta-only options (hk, hk_adhoc, prediction, tau2_ci and the
+//     extra analyses) are errors in an NMA request.
 // An unknown key, a key of the wrong kind of request or a value of the wrong type is an error naming it.
 //
 // Result record (one line, keys in this order):
@@ -41,6 +48,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,6 +133,19 @@ MetaOptions make_meta_options(const MetaSettings& settings, Diagnostics& diagnos
 PairwiseOptions make_pairwise_options(const MetaSettings& meta, const PairwiseSettings& settings,
                                       Diagnostics& diagnostics);
 
+/// Network meta-analysis options as given (`evident nma --reference`, `--method-tau`, `--level`,
+/// `--nsim`, `--seed`, `--netsplit`, `--each-subnetwork`); turned into NetworkOptions by
+/// make_network_options() (evident/network/request.hpp).
+struct NetworkSettings {
+  std::string reference;  ///< empty = netmeta's default (the first treatment)
+  std::string method_tau = "DL";
+  double level = 0.95;
+  std::size_t nsim = 1000;
+  std::uint64_t seed = 1;
+  std::string netsplit = "back-calculation";  ///< back-calculation, sidde
+  bool each_subnetwork = false;
+};
+
 // ---- requests ----
 
 enum class RequestKind {
@@ -132,8 +154,12 @@ enum class RequestKind {
   csv,      ///< CSV text
 };
 
+/// What a request asks for: `"analysis": "meta"` (the default) or `"nma"`.
+enum class AnalysisKind { meta, nma };
+
 struct AnalysisRequest {
   RequestKind kind = RequestKind::effects;
+  AnalysisKind analysis = AnalysisKind::meta;
   MetaInput input;         ///< effects: yi, vi (sei squared) and study labels
   std::string text;        ///< data: the dataset JSON text; csv: the CSV text
   std::string name;        ///< file name given to the reader of `text` in diagnostics ("FILE:LINE:csv")
@@ -141,6 +167,7 @@ struct AnalysisRequest {
   EffectSettings effects;  ///< data / csv only
   MetaSettings meta;
   PairwiseSettings pairwise;  ///< data / csv only
+  NetworkSettings network;    ///< "analysis": "nma" only (method_tau and level come from `network`)
 };
 
 struct ParsedRequest {
@@ -169,6 +196,16 @@ struct RequestResult {
 /// location get `where`.
 RequestResult run_request(const AnalysisRequest& request, const SourceLocation& where);
 
+/// For a data / csv request: reads the data and computes the effect sizes of every selected outcome, calling
+/// `analyse` on each. Problems of options, reading and effect sizes (and an outcome that is not there) go to
+/// `diagnostics`, placed at `where`; false when reading failed or no outcome was selected.
+bool for_each_request_outcome(const AnalysisRequest& request, const SourceLocation& where, Diagnostics& diagnostics,
+                              const std::function<void(const Dataset&, const Outcome&, const EffectSet&)>& analyse);
+
+/// One result record (no newline): the analyses when `analyses` is given ("ok": true), else "ok": false.
+std::string format_request_record(std::size_t line, const nlohmann::json& id, const std::vector<nlohmann::json>* analyses,
+                                  const Diagnostics& diagnostics);
+
 /// The result record of input line `line` as one line of JSON (no newline), keys in the order above.
 std::string format_request_result(const RequestResult& result, std::size_t line);
 
@@ -178,7 +215,11 @@ struct RequestLine {
   bool ok = false;
 };
 
-/// parse_request + run_request + format_request_result: the answer to input line `line_number` of `file`.
+/// run_request + format_request_result of a parsed line (its diagnostics when it could not be parsed).
+RequestLine answer_request(ParsedRequest parsed, std::size_t line_number, const SourceLocation& where);
+
+/// parse_request + answer_request: the answer to input line `line_number` of `file` (a pairwise request;
+/// "analysis": "nma" requests need process_batch_line() of evident/network/request.hpp).
 RequestLine process_request_line(std::string_view line, std::size_t line_number, const std::string& file);
 
 /// True when the line holds only blank characters (such lines are skipped, not answered).

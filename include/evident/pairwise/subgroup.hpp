@@ -53,7 +53,9 @@ InteractionTest interaction_test(double est1, double lo1, double hi1, double est
 /// sqrt(1/(2(k-2)) (1 - 1/(3(k-2)^2))); CI exp(ln max(H, 1) +- z se), each bound at least 1;
 /// I2 = (H^2 - 1)/H^2 at each bound. As R meta 8.3-0 (calcH, isquared).
 struct HeterogeneityCI {
-  bool defined = false;  ///< false when k < 2, or Q <= k with k <= 2 (se(ln H) undefined): numbers NaN
+  /// false when the CI is undefined: k < 2 (then H and I2 are NaN too), or Q <= k with k <= 2 (se(ln H)
+  /// undefined; H and I2 are given, their bounds NaN, as meta's isquared())
+  bool defined = false;
   double se_log_H = 0.0;
   double H = 1.0, H_lower = 1.0, H_upper = 1.0;
   double I2 = 0.0, I2_lower = 0.0, I2_upper = 0.0;  ///< percent, as Heterogeneity::I2

@@ -57,6 +57,12 @@ TEST(NetworkMetaAnalysis, MatchesNetmetaOnEveryReference) {
 
     expect_model(net.at("common"), "common", r.common, r, file);
     expect_model(net.at("random"), "random", r.random, r, file);
+    // prediction intervals (netmeta method.predict = "V": t with df.Q degrees of freedom)
+    if (net.at("random").contains("seTE.predict")) {
+      expect_matrix(net.at("random").at("seTE.predict"), r.prediction.seTE, r, kTol, file + " seTE.predict");
+      expect_matrix(net.at("random").at("lower.predict"), r.prediction.lower, r, kTol, file + " lower.predict");
+      expect_matrix(net.at("random").at("upper.predict"), r.prediction.upper, r, kTol, file + " upper.predict");
+    }
 
     EXPECT_REL(ref_number(net.at("Q")), r.Q, kTol);
     EXPECT_EQ(ref_number(net.at("df.Q")), r.Q_df);
