@@ -1,6 +1,7 @@
 #include "cli_output.hpp"
 
 #include <fmt/format.h>
+#include <sstream>
 #include <fmt/ranges.h>
 
 #include <algorithm>
@@ -434,6 +435,22 @@ void write_nma_text(std::ostream& os, const evident::ReadResult& read,
       const auto& d = a.decomposition->between_random;
       os << fmt::format("  Design-by-treatment interaction (random effects): Q = {:.2f}, df = {:g}, p = {}\n", d.Q,
                         d.df, p_text(d.p_value));
+    }
+    if (a.funnel && a.funnel->ok() && a.funnel->egger && a.funnel->egger->ok()) {
+      const auto& e = *a.funnel->egger;
+      os << fmt::format(
+          "  Comparison-adjusted funnel plot ({} contrasts, order {}): Egger test bias = {:.4f} (se {:.4f}), "
+          "t = {:.2f}, df = {:g}, p = {}\n",
+          a.funnel->points.size(), fmt::join(a.funnel->order, " < "), e.slope, e.slope_se, e.statistic,
+          e.df ? *e.df : 0.0, p_text(e.p_value));
+    }
+    if (a.league_random && a.league_random->ok()) {
+      evident::LeagueFormat lf;
+      lf.digits = 2;
+      os << "  League table (random effects; lower triangle: network estimate of the column versus the row; upper "
+            "triangle: direct estimate of the row versus the column):\n";
+      std::istringstream text(evident::league_text(*a.league_random, lf));
+      for (std::string line; std::getline(text, line);) os << "    " << line << "\n";
     }
     if (r.subnetworks.size() > 1 && a.subnetwork)
       os << fmt::format("  The network has {} subnetworks, each analysed on its own; studies of the others:\n",

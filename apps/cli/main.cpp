@@ -386,6 +386,23 @@ int main(int argc, char** argv) {
   nma->add_option("--netsplit", nma_args.netsplit,
                   "Direct vs indirect evidence: back-calculation (default) or sidde (netmeta netsplit methods)")
       ->check(CLI::IsMember({"back-calculation", "sidde"}));
+  nma->add_option("--funnel-order", nma_args.funnel_order,
+                  "Treatment order of the comparison-adjusted funnel plot, e.g. placebo then oldest to newest "
+                  "(default: the reference first)")
+      ->delimiter(',');
+  nma->add_option("--contribution", nma_args.contribution,
+                  "Contribution matrix method: random-walk (default, Davies 2022) or shortest-path "
+                  "(Papakonstantinou 2018, netmeta's default)")
+      ->check(CLI::IsMember({"random-walk", "shortest-path"}));
+  nma->add_option("--skip", nma_args.skip,
+                  "Parts not to compute, comma-separated: netsplit, decomposition, rankogram, flow, heat, "
+                  "contribution, league, funnel")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"netsplit", "decomposition", "rankogram", "flow", "heat", "contribution", "league",
+                             "funnel"}));
+  nma->add_flag("--full", nma_args.full,
+                "Compute the evidence-flow, net heat and contribution matrices whatever their size (default: "
+                "left out, with a note, above 2 million cells)");
   nma->add_flag("--each-subnetwork", nma_args.each_subnetwork,
                 "Analyse every subnetwork of a disconnected network on its own (default: the one holding the "
                 "reference, else the largest)");

@@ -2,6 +2,8 @@
 #include "evident/network/analysis.hpp"
 
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "evident/core/diagnostic_json.hpp"
 #include "evident/core/json_number.hpp"
@@ -49,6 +51,60 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
   if (a.nma.designs > 1) {
     if (options.netsplit) a.netsplit = netsplit(a.nma, options.netsplit_method);
     if (options.decomposition) a.decomposition = decompose_designs(a.nma);
+  }
+  // size guard for the per-comparison matrices (NetworkOptions::matrix_cells_limit)
+  const std::size_t n = a.nma.treatments.size(), pairs = n * (n - 1) / 2;
+  std::set<std::string> studies;
+  for (const NmaComparison& c : a.nma.comparisons_data) studies.insert(c.study);
+  const std::size_t contrasts = a.nma.comparisons_data.size();  // bounds the design contrasts of net heat
+  auto too_big = [&](std::size_t cells, const std::string& what, const std::string& code) {
+    if (options.matrix_cells_limit == 0 || cells <= options.matrix_cells_limit) return false;
+    a.diagnostics.note(code, {},
+                       what + " left out: " + std::to_string(cells) + " cells, above the " +
+                           std::to_string(options.matrix_cells_limit) + " shown by default for big networks",
+                       "give --full (request key \"full\": true) to compute it anyway");
+    return true;
+  };
+  if (options.evidence_flow) {
+    a.evidence_flow = a.netsplit && a.netsplit->method == NetsplitMethod::back_calculation
+                          ? evidence_flow(a.nma, *a.netsplit, true)
+                          : evidence_flow(a.nma, true);
+    if (too_big(pairs * static_cast<std::size_t>(a.evidence_flow->H_tilde.cols()),
+                "the evidence-flow matrix H_tilde (comparisons x designs) was", "flow-matrix-omitted"))
+      a.evidence_flow->H_tilde.resize(0, 0);
+  }
+  if (options.net_heat && a.nma.Q_inconsistency_df > 0.0 &&
+      !too_big(3 * contrasts * contrasts, "the net heat matrix was", "netheat-omitted"))
+    a.net_heat = net_heat(a.nma, {});
+  if (options.contribution &&
+      !too_big(pairs * (studies.size() + contrasts), "the contribution matrix was",
+               "contribution-omitted")) {
+    ContributionOptions co;
+    co.method = options.contribution_method;
+    a.contribution = contribution_matrix(a.nma, co);
+  }
+  if (options.league) {
+    LeagueOptions lo;
+    lo.ratio_measure = is_ratio(a.measure);
+    lo.model = NmaModelKind::common;
+    a.league_common = league_table(a.nma, lo);
+    lo.model = NmaModelKind::random;
+    a.league_random = league_table(a.nma, lo);
+  }
+  if (options.funnel) {
+    FunnelOptions fo;
+    fo.order = options.funnel_order;
+    if (fo.order.empty()) {
+      fo.order.push_back(a.nma.reference);
+      for (const std::string& t : a.nma.treatments)
+        if (t != a.nma.reference) fo.order.push_back(t);
+      a.diagnostics.note("funnel-order-assumed", {},
+                         "the comparison-adjusted funnel plot orders treatments with the reference '" +
+                             a.nma.reference + "' first, then the others in the order of 'treatments'",
+                         "give the order that makes sense for asymmetry (e.g. placebo, then oldest to newest) with "
+                         "--funnel-order");
+    }
+    a.funnel = comparison_adjusted_funnel(a.nma, fo);
   }
   if (options.nsim > 0) {
     std::size_t ref = a.nma.treatment_index(a.nma.reference);
@@ -117,13 +173,24 @@ nlohmann::json to_json(const NetworkAnalysis& a) {
     j["exp"] = e;
   }
   if (a.netsplit) j["netsplit"] = to_json(*a.netsplit);
-  if (a.decomposition) j["decomp_design"] = to_json(*a.decomposition);
+  if (a.decomposition) j["decomposition"] = to_json(*a.decomposition);
+  if (a.evidence_flow) j["evidence_flow"] = to_json(*a.evidence_flow);
+  if (a.net_heat) j["net_heat"] = to_json(*a.net_heat);
+  if (a.contribution) j["contribution"] = to_json(*a.contribution);
+  if (a.league_common && a.league_random)
+    j["league_table"] = {{"common", to_json(*a.league_common)}, {"random", to_json(*a.league_random)}};
+  if (a.funnel) j["funnel"] = to_json(*a.funnel);
   Diagnostics all = a.nma.diagnostics;
   all.append(a.diagnostics);
   if (a.pscore_random) all.append(a.pscore_random->diagnostics);
   if (a.rankogram_random) all.append(a.rankogram_random->diagnostics);
   if (a.netsplit) all.append(a.netsplit->diagnostics);
   if (a.decomposition) all.append(a.decomposition->diagnostics);
+  if (a.evidence_flow) all.append(a.evidence_flow->diagnostics);
+  if (a.net_heat) all.append(a.net_heat->diagnostics);
+  if (a.contribution) all.append(a.contribution->diagnostics);
+  if (a.league_random) all.append(a.league_random->diagnostics);
+  if (a.funnel) all.append(a.funnel->diagnostics);
   j["warnings"] = to_json(all);
   return j;
 }

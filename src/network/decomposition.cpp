@@ -181,36 +181,65 @@ DesignDecomposition decompose_designs(const NmaResult& nma) {
     res.within_by_design.push_back(
         DesignQ{designs[i].name, designs[i].Q, designs[i].df, chisq_p(designs[i].Q, designs[i].df)});
 
-  // (3) Q between designs after detaching each design
+  // (3) Q between designs after detaching each design. Refitting the network without the design's
+  // studies would cost one NMA per design; the Q of the reduced fit follows from the full common-effect
+  // fit by the deletion identity of generalised least squares (Cook & Weisberg 1982, "Residuals and
+  // Influence in Regression", ch. 3; Belsley, Kuh & Welsch 1980, eq. 2.26, for a block of observations):
+  //   Q_(-R) = Q - e_R' (V_R - C_R)^{-1} e_R,
+  // with e_R the residuals of the design's basal contrasts (each arm versus the study's baseline), V_R
+  // their block-diagonal covariance and C_R the covariance of their fitted values, read from the network
+  // variances by the polarisation identity Cov(TE_ab, TE_ce) = (v_ae + v_bc - v_ac - v_be) / 2
+  // (Rücker 2012, doi:10.1002/jrsm.1058: v = seTE^2 are the resistance distances). V_R - C_R is singular
+  // exactly when the rest of the network is disconnected; those designs are skipped, as before.
   double rows_total = 0.0;
   for (const DesignGroup& d : designs) rows_total += static_cast<double>(d.arms - 1);
-  NmaOptions options;
-  options.level = nma.level;
-  options.reference = nma.reference;
+  const Eigen::MatrixXd& seC = nma.common.seTE;
+  const auto v = [&seC](std::size_t a, std::size_t b) { return a == b ? 0.0 : seC(ix(a), ix(b)) * seC(ix(a), ix(b)); };
+  const auto cov = [&v](std::size_t a, std::size_t b, std::size_t c, std::size_t e) {
+    return 0.5 * (v(a, e) + v(b, c) - v(a, c) - v(b, e));
+  };
   for (const std::size_t i : order) {
     const DesignGroup& d = designs[i];
     UnionFind uf(n);
-    NmaInput in;
     for (const DesignGroup& other : designs) {
       if (&other == &d) continue;
-      for (const std::size_t s : other.studies) {
+      for (const std::size_t s : other.studies)
         for (std::size_t a = 1; a < studies[s].arms.size(); ++a) uf.unite(studies[s].arms[0], studies[s].arms[a]);
-        for (const std::size_t r : studies[s].rows) {
-          const NmaComparison& c = nma.comparisons_data[r];
-          in.contrasts.push_back(NmaContrast{c.study, c.treat1, c.treat2, c.te, c.se, {}});
-        }
-      }
     }
     bool connected = true;
     for (std::size_t t = 1; t < n; ++t) connected = connected && uf.find(t) == uf.find(0);
     if (!connected) continue;
-    const NmaResult sub = network_meta_analysis(in, options);
-    if (!sub.ok()) continue;
-    const double q = sub.Q - (q_within - d.Q);
+    // basal contrasts of the design's studies: (study, arm a, baseline b)
+    std::vector<std::pair<std::size_t, std::size_t>> rows;  // (study, position of the arm)
+    for (const std::size_t s : d.studies)
+      for (std::size_t a = 1; a < studies[s].arms.size(); ++a) rows.emplace_back(s, a);
+    const Index m = ix(rows.size());
+    Eigen::MatrixXd S = Eigen::MatrixXd::Zero(m, m);
+    Eigen::VectorXd e(m);
+    for (Index r = 0; r < m; ++r) {
+      const DesignStudy& sr = studies[rows[static_cast<std::size_t>(r)].first];
+      const std::size_t ar = sr.arms[rows[static_cast<std::size_t>(r)].second], br = sr.arms.front();
+      e(r) = sr.y(ix(rows[static_cast<std::size_t>(r)].second - 1)) - nma.common.TE(ix(ar), ix(br));
+      for (Index c = 0; c < m; ++c) {
+        const DesignStudy& sc = studies[rows[static_cast<std::size_t>(c)].first];
+        const std::size_t ac = sc.arms[rows[static_cast<std::size_t>(c)].second], bc = sc.arms.front();
+        double value = -cov(ar, br, ac, bc);
+        if (&sr == &sc)
+          value += sr.V(ix(rows[static_cast<std::size_t>(r)].second - 1), ix(rows[static_cast<std::size_t>(c)].second - 1));
+        S(r, c) = value;
+      }
+    }
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt = S.ldlt();
+    if (ldlt.info() != Eigen::Success) continue;
+    const double q_rest = nma.Q - e.dot(ldlt.solve(e));
+    const double q = q_rest - (q_within - d.Q);
     double df = rows_total - static_cast<double>(n - 1) - static_cast<double>(d.arms - 1);
     if (df < 0.0) df = kNaN;
     res.between_after_detach.push_back(DesignQ{d.name, q, df, chisq_p(q, df)});
   }
+  NmaOptions options;
+  options.level = nma.level;
+  options.reference = nma.reference;
 
   // (4) full design-by-treatment interaction random-effects model
   const double tau2 = trace > 0.0 ? std::max(0.0, (q_within - df_within) / trace) : 0.0;

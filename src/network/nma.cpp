@@ -329,6 +329,10 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 }  // namespace
 
+const char* to_string(NmaModelKind model) {
+  return model == NmaModelKind::common ? "common" : "random";
+}
+
 bool treatment_less(const std::string& a, const std::string& b) {
   const std::vector<int> pa = primary_key(a), pb = primary_key(b);
   if (pa != pb) return pa < pb;

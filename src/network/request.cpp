@@ -39,6 +39,26 @@ NetworkOptions make_network_options(const NetworkSettings& s, Diagnostics& ds) {
   else if (s.netsplit != "back-calculation")
     invalid(ds, "netsplit", "unknown netsplit method '" + s.netsplit + "'", "expected back-calculation or sidde");
   o.each_subnetwork = s.each_subnetwork;
+  o.funnel_order = s.funnel_order;
+  if (s.contribution == "shortest-path")
+    o.contribution_method = ContributionMethod::shortest_path;
+  else if (s.contribution != "random-walk")
+    invalid(ds, "contribution", "unknown contribution method '" + s.contribution + "'",
+            "expected random-walk or shortest-path");
+  for (const std::string& part : s.skip) {
+    if (part == "netsplit") o.netsplit = false;
+    else if (part == "decomposition") o.decomposition = false;
+    else if (part == "rankogram") o.nsim = 0;
+    else if (part == "flow") o.evidence_flow = false;
+    else if (part == "heat") o.net_heat = false;
+    else if (part == "contribution") o.contribution = false;
+    else if (part == "league") o.league = false;
+    else if (part == "funnel") o.funnel = false;
+    else
+      invalid(ds, "skip", "unknown part to skip '" + part + "'",
+              "expected netsplit, decomposition, rankogram, flow, heat, contribution, league or funnel");
+  }
+  if (s.full) o.matrix_cells_limit = 0;
   return o;
 }
 

@@ -226,6 +226,10 @@ constexpr OptionKey kOptionKeys[] = {
     {"seed", ValueType::number, Scope::nma},
     {"netsplit", ValueType::string, Scope::nma},
     {"each_subnetwork", ValueType::boolean, Scope::nma},
+    {"funnel_order", ValueType::string_list, Scope::nma},
+    {"contribution", ValueType::string, Scope::nma},
+    {"skip", ValueType::string_list, Scope::nma},
+    {"full", ValueType::boolean, Scope::nma},
 };
 
 /// Whether an option of `scope` belongs to a request of this kind and analysis.
@@ -567,6 +571,10 @@ class RequestParser {
     if (key == "seed") n.seed = v.get<std::uint64_t>();
     if (key == "netsplit") n.netsplit = v.get<std::string>();
     if (key == "each_subnetwork") n.each_subnetwork = v.get<bool>();
+    if (key == "funnel_order") n.funnel_order = strings(v);
+    if (key == "contribution") n.contribution = v.get<std::string>();
+    if (key == "skip") n.skip = strings(v);
+    if (key == "full") n.full = v.get<bool>();
     if (key == "method_tau") n.method_tau = v.get<std::string>();
     if (key == "level") n.level = v.get<double>();
   }

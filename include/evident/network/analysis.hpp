@@ -19,7 +19,11 @@
 
 #include "evident/data/dataset.hpp"
 #include "evident/effects/effect_size.hpp"
+#include "evident/network/contribution.hpp"
 #include "evident/network/decomposition.hpp"
+#include "evident/network/evidence_flow.hpp"
+#include "evident/network/funnel.hpp"
+#include "evident/network/league.hpp"
 #include "evident/network/netsplit.hpp"
 #include "evident/network/nma.hpp"
 #include "evident/network/ranking.hpp"
@@ -41,6 +45,27 @@ struct NetworkOptions {
   /// Analyse every subnetwork of a disconnected network on its own (one NetworkAnalysis each) instead
   /// of the one holding the reference (or the largest).
   bool each_subnetwork = false;
+  /// Evidence flow (netmeasures: direct proportion, mean path length, minimal parallelism, H.tilde) of
+  /// the random-effects model, as netmeta's default.
+  bool evidence_flow = true;
+  /// Net heat matrix (netheat, common effect as netmeta's default) when the network has inconsistency df.
+  bool net_heat = true;
+  /// Contribution matrix of the random-effects model (studies and direct comparisons to each estimate).
+  bool contribution = true;
+  ContributionMethod contribution_method = ContributionMethod::random_walk;
+  /// League tables (netleague layout: network estimates below the diagonal, direct above), common and random.
+  bool league = true;
+  /// Comparison-adjusted funnel plot with Egger, Begg and Thompson-Sharp tests (random-effects direct
+  /// estimates as centres). `funnel_order` orders the treatments (netmeta `order`, e.g. oldest or placebo
+  /// first); empty: the reference first, then the others in `treatments` order (a note says so).
+  bool funnel = true;
+  std::vector<std::string> funnel_order;
+  /// Size guard for big networks: the evidence-flow H_tilde (comparisons x designs), the net heat
+  /// matrices (design contrasts squared) and the contribution matrix (comparisons x studies) are left
+  /// out, with a note saying how to get them, when they would have more cells than this (0 = no limit).
+  /// 2e6 cells keeps the 300-study / 30-treatment network whole and the JSON of a 1,500-study /
+  /// 80-treatment network in the tens of MB instead of about 1 GB.
+  std::size_t matrix_cells_limit = 2'000'000;
 };
 
 struct NetworkAnalysis {
@@ -53,6 +78,11 @@ struct NetworkAnalysis {
   std::optional<RankogramResult> rankogram_random;
   std::optional<NetsplitResult> netsplit;
   std::optional<DesignDecomposition> decomposition;
+  std::optional<EvidenceFlow> evidence_flow;
+  std::optional<NetHeat> net_heat;
+  std::optional<ContributionResult> contribution;
+  std::optional<LeagueTable> league_common, league_random;
+  std::optional<FunnelResult> funnel;
   Diagnostics diagnostics;  ///< notes of the ranking step (the model's own are in nma.diagnostics)
   /// Set when each subnetwork was analysed separately: the 0-based index into nma.subnetworks.
   std::optional<std::size_t> subnetwork;
@@ -74,7 +104,8 @@ std::vector<NetworkAnalysis> analyse_network_outcome(const Outcome& outcome, con
 /// small_values, "subnetwork" (1-based, when each subnetwork was analysed), "pscore" {common, random} (treatment -> value, issue 4's layout), "ranking"
 /// {common, random: P-score results; rankogram: rank probabilities, SUCRA, mean ranks}, and for ratio
 /// measures "exp" {common, random: TE, lower, upper exponentiated}; "netsplit" (netsplit.hpp) and
-/// "decomp_design" (decomposition.hpp) when computed.
+/// "decomposition" (decomposition.hpp), "evidence_flow" and "net_heat" (evidence_flow.hpp), "contribution"
+/// (contribution.hpp), "league_table" {common, random} (league.hpp) and "funnel" (funnel.hpp) when computed.
 nlohmann::json to_json(const NetworkAnalysis& analysis);
 
 }  // namespace evident

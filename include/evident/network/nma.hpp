@@ -84,6 +84,10 @@ struct NmaOptions {
   std::optional<std::size_t> subnetwork;
 };
 
+/// Which of the two models a derived result (contributions, funnel plot, league table) is built from.
+enum class NmaModelKind { common, random };
+const char* to_string(NmaModelKind model);  ///< "common", "random"
+
 /// k x k matrices over NmaResult::treatments; [i, j] is treatment i versus treatment j.
 /// Diagonal: TE, seTE, lower, upper 0; statistic and p_value NaN (as netmeta).
 struct NmaModel {

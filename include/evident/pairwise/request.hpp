@@ -26,7 +26,8 @@
 //     small_values (desirable, undesirable), mid (number > 0)
 //   network options ("analysis": "nma" only, with method_tau (default DL; DL or REML), level and the
 //     effect and reading options):  reference, nsim (1000), seed (1), netsplit ("back-calculation";
-//     sidde), each_subnetwork (false). The meta-only options (hk, hk_adhoc, prediction, tau2_ci and the
+//     sidde), each_subnetwork (false), funnel_order (treatment names), contribution ("random-walk";
+//     shortest-path). The meta-only options (hk, hk_adhoc, prediction, tau2_ci and the
 //     extra analyses) are errors in an NMA request.
 // An unknown key, a key of the wrong kind of request or a value of the wrong type is an error naming it.
 //
@@ -144,6 +145,13 @@ struct NetworkSettings {
   std::uint64_t seed = 1;
   std::string netsplit = "back-calculation";  ///< back-calculation, sidde
   bool each_subnetwork = false;
+  std::vector<std::string> funnel_order;             ///< empty: the reference first
+  std::string contribution = "random-walk";          ///< random-walk, shortest-path
+  /// Parts not to compute: netsplit, decomposition, rankogram, flow, heat, contribution, league, funnel.
+  std::vector<std::string> skip;
+  /// Compute the per-comparison matrices (evidence flow H_tilde, net heat, contribution) whatever
+  /// their size (default: skipped with a note above NetworkOptions::matrix_cells_limit cells).
+  bool full = false;
 };
 
 // ---- requests ----

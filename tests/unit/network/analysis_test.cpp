@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "evident/data/read.hpp"
 #include "evident_test.hpp"
 
@@ -82,6 +85,28 @@ TEST(NetworkAnalysis, DirectionFromTheOutcomeOrANote) {
   EXPECT_EQ(SmallValues::desirable, a.small_values);
   ASSERT_FALSE(a.diagnostics.empty());
   EXPECT_EQ("direction-assumed", a.diagnostics.items().front().code);
+}
+
+TEST(NetworkAnalysis, BigMatricesLeftOutWithANoteAboveTheLimit) {
+  NetworkOptions o;
+  o.nsim = 0;
+  o.small_values = SmallValues::undesirable;
+  const NetworkAnalysis whole = smoking(o);
+  ASSERT_TRUE(whole.evidence_flow && whole.contribution && whole.net_heat);
+  EXPECT_GT(whole.evidence_flow->H_tilde.size(), 0);
+  o.matrix_cells_limit = 5;  // smokingcessation: 4 treatments, 6 comparisons
+  const NetworkAnalysis small = smoking(o);
+  ASSERT_TRUE(small.evidence_flow);
+  EXPECT_EQ(0, small.evidence_flow->H_tilde.size());
+  EXPECT_EQ(whole.evidence_flow->rows.size(), small.evidence_flow->rows.size());  // the per-comparison measures stay
+  EXPECT_FALSE(small.contribution.has_value());
+  EXPECT_FALSE(small.net_heat.has_value());
+  std::set<std::string> codes;
+  for (const auto& d : small.diagnostics.items()) codes.insert(d.code);
+  EXPECT_TRUE(codes.count("flow-matrix-omitted") && codes.count("contribution-omitted") && codes.count("netheat-omitted"));
+  const nlohmann::json j = to_json(small);
+  EXPECT_FALSE(j.contains("contribution"));
+  EXPECT_FALSE(j.contains("net_heat"));
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(NetworkRequest, CsvRequestGivesNetmetaSenn2013) {
     }
   EXPECT_FALSE(a.at("ranking").contains("rankogram"));  // nsim 0
   EXPECT_TRUE(a.contains("netsplit"));
-  EXPECT_TRUE(a.contains("decomp_design"));
+  EXPECT_TRUE(a.contains("decomposition"));
 }
 
 TEST(NetworkRequest, MetaAndNmaRequestsShareTheBatch) {
@@ -101,6 +101,26 @@ TEST(NetworkRequest, EachSubnetworkAndReml) {
   const double w1 = 1 / (0.15 * 0.15), w2 = 1 / (0.18 * 0.18);
   EXPECT_REL((-0.2 * w1 - 0.35 * w2) / (w1 + w2), rec.at("analyses")[1].at("common").at("TE")[0][1].get<double>(),
              1e-12);
+}
+
+TEST(NetworkRequest, SkipLeavesPartsOut) {
+  const std::string csv = "study,treat1,treat2,TE,seTE\\ns1,A,B,0.5,0.2\\ns2,B,C,0.3,0.25\\ns3,A,C,0.9,0.3\\n"
+                          "s4,A,B,0.4,0.3\\n";
+  const json all = answer(R"({"analysis": "nma", "csv": ")" + csv + R"(", "options": {"full": true}})");
+  ASSERT_TRUE(all.at("ok").get<bool>()) << all.dump();
+  for (const char* key : {"netsplit", "decomposition", "evidence_flow", "contribution", "league_table", "funnel"})
+    EXPECT_TRUE(all.at("analyses")[0].contains(key)) << key;
+  EXPECT_TRUE(all.at("analyses")[0].at("ranking").contains("rankogram"));
+  const json some = answer(R"({"analysis": "nma", "csv": ")" + csv +
+                           R"(", "options": {"skip": ["netsplit", "decomposition", "rankogram", "flow", "heat",
+                           "contribution", "league", "funnel"]}})");
+  ASSERT_TRUE(some.at("ok").get<bool>()) << some.dump();
+  for (const char* key : {"netsplit", "decomposition", "evidence_flow", "net_heat", "contribution", "league_table",
+                          "funnel"})
+    EXPECT_FALSE(some.at("analyses")[0].contains(key)) << key;
+  EXPECT_FALSE(some.at("analyses")[0].at("ranking").contains("rankogram"));
+  EXPECT_TRUE(has_error(answer(R"({"analysis": "nma", "csv": ")" + csv + R"(", "options": {"skip": ["plots"]}})"),
+                        "invalid-option", "skip"));
 }
 
 TEST(NetworkRequest, OptionsOfTheOtherAnalysisAreErrors) {
