@@ -4,7 +4,9 @@
 #    under 50 ms);
 #  - `evident batch` on 10,000 yi/vi meta-analyses of 10-30 studies each (REML with the Q-profile CI of
 #    tau2, one JSON line each; target: under 2 s on 2 cores), input from bench/make_batch_input.py
-#    (seeded, needs python3), on 1 and 2 threads.
+#    (seeded, needs python3), on 1 and 2 threads;
+#  - `evident nma` on Senn2013 (target: the whole run, JSON included, under 20 ms) and on the 300-study and
+#    1,500-study synthetic networks (everything evident computes by default, JSON written).
 # Uses hyperfine when installed, else repeats each command and reports the mean and the fastest run.
 # Usage: bench/whole_process.sh [BUILD_DIR]   (default build/)
 set -euo pipefail
@@ -20,6 +22,9 @@ CASES=(
   "effects $DATA/synthetic_nma_1500s_80t.csv --measure MD --csv -o /dev/null"
   "batch $WORK/batch10k.jsonl --threads 2 -o /dev/null"
   "batch $WORK/batch10k.jsonl --threads 1 -o /dev/null"
+  "nma $DATA/Senn2013.csv --json -o /dev/null"
+  "nma $DATA/synthetic_nma_300s_30t.csv --measure MD --json -o /dev/null"
+  "nma $DATA/synthetic_nma_1500s_80t.csv --measure MD --json -o /dev/null"
 )
 if command -v hyperfine >/dev/null 2>&1; then
   for c in "${CASES[@]}"; do
