@@ -16,6 +16,7 @@
 
 #include "batch.hpp"
 #include "cli_output.hpp"
+#include "evident/certainty/profile.hpp"
 #include "evident/core/version.hpp"
 #include "evident/data/json_io.hpp"
 #include "evident/data/read.hpp"
@@ -273,6 +274,29 @@ int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkS
       evident_cli::write_nma_json, evident_cli::write_nma_text);
 }
 
+/// `evident profile FILE`: summary-of-findings tables and recommendation drafts from an evidence profile
+/// of pooled estimates (docs/methods/certainty-sof.md).
+int run_profile(const std::string& file, bool json, const std::string& output) {
+  const evident::EvidenceProfile profile = evident::read_profile_file(file);
+  evident_cli::print_diagnostics(std::cerr, profile.diagnostics);
+  const std::vector<evident::QuestionReport> reports = evident::evaluate_profile(profile);
+  if (reports.empty()) {
+    evident_cli::print_error_summary(std::cerr, profile.diagnostics);
+    std::cerr << "evident: error: no question without errors in " << file << "\n";
+    return kExitDataError;
+  }
+  Output out(output);
+  if (!out.ok()) {
+    std::cerr << "evident: error: cannot write '" << output << "'\n";
+    return kExitUsage;
+  }
+  if (json)
+    out.stream() << evident::to_json(reports).dump(2) << "\n";
+  else
+    out.stream() << evident::render_text(reports);
+  return profile.ok() ? kExitOk : kExitDataError;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -423,6 +447,14 @@ int main(int argc, char** argv) {
   add_input_options(*convert, convert_in);
   convert->add_option("-o,--output", convert_out, "Output file (default: standard output)");
 
+  std::string profile_file, profile_out;
+  bool profile_json = false;
+  auto* profile = app.add_subcommand(
+      "profile", "Summary of findings and a recommendation draft from an evidence profile of pooled estimates (JSON)");
+  profile->add_option("file", profile_file, "Evidence profile (JSON; see docs/methods/certainty-sof.md)")->required();
+  profile->add_flag("--json", profile_json, "Write JSON");
+  profile->add_option("-o,--output", profile_out, "Write to this file instead of standard output");
+
   evident_cli::BatchCommand batch(app);
 
   try {
@@ -440,5 +472,6 @@ int main(int argc, char** argv) {
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
   if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args);
+  if (profile->parsed()) return run_profile(profile_file, profile_json, profile_out);
   return kExitUsage;
 }

@@ -65,6 +65,33 @@ void override_judgement(DomainJudgement& j, Concern concern, const std::string& 
   j.override_reason = reason;
 }
 
+bool override_domain(std::vector<DomainJudgement>& domains, const std::string& domain, Concern concern,
+                     const std::string& reason) {
+  bool found = false;
+  for (DomainJudgement& d : domains)
+    if (d.domain == domain) {
+      override_judgement(d, concern, reason);
+      found = true;
+    }
+  return found;
+}
+
+OverallRating rate_domains(const std::vector<DomainJudgement>& domains, Certainty start, const char* (*words)(Concern)) {
+  OverallRating r;
+  std::string why;
+  for (const DomainJudgement& d : domains) {
+    const int l = levels_down(d.concern);
+    if (l == 0) continue;
+    r.levels += l;
+    why += (why.empty() ? "" : "; ") + d.domain + " (" + words(d.concern) + ", -" + std::to_string(l) + ")";
+  }
+  r.certainty = rate_down(start, r.levels);
+  r.reason = r.levels == 0 ? std::string("no concerns in any domain: ") + to_string(start)
+                           : std::string("rated down from ") + to_string(start) + " by " + std::to_string(r.levels) +
+                                 (r.levels == 1 ? " level: " : " levels: ") + why;
+  return r;
+}
+
 nlohmann::json to_json(const DomainJudgement& j) {
   nlohmann::json out{{"domain", j.domain}, {"judgement", to_string(j.concern)}, {"reason", j.reason}};
   if (j.needs_reviewer) out["needs_reviewer"] = true;

@@ -232,6 +232,14 @@ RanktestResult rank_correlation_test(const MetaInput& input, const RanktestOptio
     return r;
   }
   r.exact = false;
+  if (!(kt.var_S > 0.0)) {  // e.g. every study has the same variance: Kendall's tau is undefined
+    r.statistic = r.p_value = std::numeric_limits<double>::quiet_NaN();
+    r.diagnostics.warning("rank-test-undefined", {},
+                          "the rank correlation test is undefined: every study has the same variance (or the same "
+                          "standardised effect), so there is nothing to rank",
+                          "no test of funnel asymmetry is possible from these studies");
+    return r;
+  }
   r.statistic = kt.S / std::sqrt(kt.var_S);
   r.p_value = stats::normal_two_sided_p(r.statistic);
   return r;

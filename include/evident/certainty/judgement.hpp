@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +60,21 @@ struct DomainJudgement {
 /// Applies a reviewer's override: keeps the computed judgement and the reason. An empty reason is
 /// allowed by the function but the front-ends require one.
 void override_judgement(DomainJudgement& j, Concern concern, const std::string& reason);
+
+/// Overrides the judgement of `domain` among `domains`; false when no judgement has that name.
+bool override_domain(std::vector<DomainJudgement>& domains, const std::string& domain, Concern concern,
+                     const std::string& reason);
+
+/// The overall rating from `start` rated down by every domain (levels_down), and the reason in words
+/// ("rated down from high by 2 levels: imprecision (some concerns, -1); ..."); `words` names a concern
+/// (CINeMA's "some concerns" or GRADE's "serious").
+struct OverallRating {
+  Certainty certainty = Certainty::high;
+  int levels = 0;
+  std::string reason;
+};
+OverallRating rate_domains(const std::vector<DomainJudgement>& domains, Certainty start,
+                           const char* (*words)(Concern) = to_string);
 
 nlohmann::json to_json(const DomainJudgement& j);
 

@@ -352,3 +352,20 @@ TEST(SmallStudy, ExtraVariantsMatchMetafor) {
   }
   EXPECT_GE(files, 13u);
 }
+
+// Every study with the same variance: Kendall's tau with the variances is 0/0. The test must say so
+// instead of throwing (Boost's normal cdf rejects NaN), whether or not the exact distribution is asked for.
+TEST(SmallStudy, RankTestWithEqualVariancesIsUndefinedNotAThrow) {
+  MetaInput in;
+  in.yi = {0.1, 0.3, -0.2, 0.5, 0.05, 0.2, 0.4, -0.1, 0.0, 0.25, 0.15};
+  in.vi.assign(in.yi.size(), 0.04);
+  RanktestOptions o;
+  o.exact = false;
+  RanktestResult r;
+  ASSERT_NO_THROW(r = rank_correlation_test(in, o));
+  EXPECT_TRUE(has_code(r.diagnostics, "rank-test-undefined"));
+  EXPECT_TRUE(std::isnan(r.p_value));
+  o.exact = true;  // ties everywhere: falls back to the normal approximation, also undefined
+  ASSERT_NO_THROW(r = rank_correlation_test(in, o));
+  EXPECT_TRUE(std::isnan(r.p_value));
+}
