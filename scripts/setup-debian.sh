@@ -8,6 +8,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpugixml-dev libxlsxwriter-dev
+  python3 chromium
   clang libclang-rt-14-dev
 )
 missing=()

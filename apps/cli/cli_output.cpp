@@ -355,11 +355,15 @@ namespace {
 
 /// The result header, the data's diagnostics and one JSON object per analysis.
 template <class Analysis>
-void write_analyses_json(std::ostream& os, const evident::ReadResult& read, const std::vector<Analysis>& analyses) {
+void write_analyses_json(std::ostream& os, const evident::ReadResult& read, const std::vector<Analysis>& analyses,
+                         const std::vector<nlohmann::json>* certainty = nullptr) {
   nlohmann::json j = result_header(read);
   j["diagnostics"] = evident::to_json(read.diagnostics);
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& a : analyses) arr.push_back(evident::to_json(a));
+  for (std::size_t i = 0; i < analyses.size(); ++i) {
+    arr.push_back(evident::to_json(analyses[i]));
+    if (certainty && i < certainty->size() && !(*certainty)[i].is_null()) arr.back()["certainty"] = (*certainty)[i];
+  }
   j["analyses"] = arr;
   os << j.dump(2) << "\n";
 }
@@ -367,8 +371,8 @@ void write_analyses_json(std::ostream& os, const evident::ReadResult& read, cons
 }  // namespace
 
 void write_meta_json(std::ostream& os, const evident::ReadResult& read,
-                     const std::vector<evident::PairwiseAnalysis>& analyses) {
-  write_analyses_json(os, read, analyses);
+                     const std::vector<evident::PairwiseAnalysis>& analyses, const std::vector<nlohmann::json>* certainty) {
+  write_analyses_json(os, read, analyses, certainty);
 }
 
 void write_nma_text(std::ostream& os, const evident::ReadResult& read,
@@ -465,8 +469,8 @@ void write_nma_text(std::ostream& os, const evident::ReadResult& read,
 }
 
 void write_nma_json(std::ostream& os, const evident::ReadResult& read,
-                    const std::vector<evident::NetworkAnalysis>& analyses) {
-  write_analyses_json(os, read, analyses);
+                    const std::vector<evident::NetworkAnalysis>& analyses, const std::vector<nlohmann::json>* certainty) {
+  write_analyses_json(os, read, analyses, certainty);
 }
 
 void write_dataset_summary(std::ostream& os, const evident::ReadResult& read) {

@@ -1,6 +1,7 @@
 // Printing for the evident CLI: diagnostics, effect tables (text/CSV/JSON), data summaries.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
@@ -23,13 +24,16 @@ void write_effects_json(std::ostream& os, const evident::ReadResult& read, const
 
 void write_meta_text(std::ostream& os, const evident::ReadResult& read,
                      const std::vector<evident::PairwiseAnalysis>& analyses);
+/// `certainty` (aligned with `analyses`, null entries skipped) adds a "certainty" object to each analysis.
 void write_meta_json(std::ostream& os, const evident::ReadResult& read,
-                     const std::vector<evident::PairwiseAnalysis>& analyses);
+                     const std::vector<evident::PairwiseAnalysis>& analyses,
+                     const std::vector<nlohmann::json>* certainty = nullptr);
 
 void write_nma_text(std::ostream& os, const evident::ReadResult& read,
                     const std::vector<evident::NetworkAnalysis>& analyses);
 void write_nma_json(std::ostream& os, const evident::ReadResult& read,
-                    const std::vector<evident::NetworkAnalysis>& analyses);
+                    const std::vector<evident::NetworkAnalysis>& analyses,
+                    const std::vector<nlohmann::json>* certainty = nullptr);
 
 void write_dataset_summary(std::ostream& os, const evident::ReadResult& read);
 void write_check_json(std::ostream& os, const evident::ReadResult& read);

@@ -6,6 +6,7 @@
 //
 // Exit codes: 0 success, 1 data errors (diagnostics printed), 2 usage errors.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "batch.hpp"
+#include "certainty_cli.hpp"
 #include "cli_output.hpp"
 #include "evident/certainty/profile.hpp"
 #include "evident/core/version.hpp"
@@ -236,12 +238,17 @@ int run_outcomes(const InputArgs& in, const EffectArgs& args, const evident::Rea
   return kExitOk;
 }
 
-int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs) {
+int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs,
+             const evident_cli::CertaintyArgs& cargs) {
   evident::ReadOptions ropts;
   if (!make_read_options(in, ropts)) return kExitUsage;
   evident::Diagnostics option_errors;
   const evident::PairwiseOptions popts = evident::make_pairwise_options(margs.meta, margs.pairwise, option_errors);
   if (!options_ok(option_errors)) return kExitUsage;
+  evident::CertaintyJudgements judgements;
+  if (!evident_cli::load_judgements(cargs, judgements)) return kExitUsage;
+  const bool certainty = cargs.on || !cargs.judgements.empty();
+  std::vector<nlohmann::json> grades;
   return run_outcomes<evident::PairwiseAnalysis>(
       in, args, ropts, "no comparison to analyse in ",
       [&](const evident::Dataset& data, const evident::Outcome& o, const evident::EffectSet& set,
@@ -249,29 +256,58 @@ int run_meta(const InputArgs& in, const EffectArgs& args, const MetaArgs& margs)
         for (auto& a : evident::analyse_outcome(data, o, set, popts)) {
           all.append(a.result.diagnostics);
           all.append(a.diagnostics);
+          grades.push_back(certainty ? evident_cli::pairwise_certainty(a, data, judgements, all) : nlohmann::json());
           out.push_back(std::move(a));
         }
       },
-      evident_cli::write_meta_json, evident_cli::write_meta_text);
+      [&](std::ostream& os, const evident::ReadResult& read, const std::vector<evident::PairwiseAnalysis>& as) {
+        evident_cli::write_meta_json(os, read, as, &grades);
+      },
+      [&](std::ostream& os, const evident::ReadResult& read, const std::vector<evident::PairwiseAnalysis>& as) {
+        evident_cli::write_meta_text(os, read, as);
+        for (std::size_t i = 0; certainty && i < as.size(); ++i) {
+          os << fmt::format("\n{}: {} vs {}\n", as[i].outcome, as[i].comparison.treat1, as[i].comparison.treat2);
+          evident_cli::write_certainty_text(os, grades[i]);
+        }
+      });
 }
 
-int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkSettings& settings) {
+int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkSettings& settings,
+            const evident_cli::CertaintyArgs& cargs) {
   evident::ReadOptions ropts;
   if (!make_read_options(in, ropts)) return kExitUsage;
   evident::Diagnostics option_errors;
-  const evident::NetworkOptions nopts = evident::make_network_options(settings, option_errors);
+  evident::NetworkOptions nopts = evident::make_network_options(settings, option_errors);
   if (!options_ok(option_errors)) return kExitUsage;
+  evident::CertaintyJudgements judgements;
+  if (!evident_cli::load_judgements(cargs, judgements)) return kExitUsage;
+  const bool certainty = cargs.on || !cargs.judgements.empty();
+  if (certainty) {  // CINeMA needs the contribution matrix, netsplit and the decomposition
+    nopts.contribution = nopts.netsplit = nopts.decomposition = true;
+  }
+  std::vector<nlohmann::json> cinemas;
   return run_outcomes<evident::NetworkAnalysis>(
       in, args, ropts, "no outcome to analyse in ",
-      [&](const evident::Dataset&, const evident::Outcome& o, const evident::EffectSet& set,
+      [&](const evident::Dataset& data, const evident::Outcome& o, const evident::EffectSet& set,
           std::vector<evident::NetworkAnalysis>& out, evident::Diagnostics& all) {
         for (auto& a : evident::analyse_network_outcome(o, set, nopts)) {
           all.append(a.nma.diagnostics);
           all.append(a.diagnostics);
+          cinemas.push_back(certainty && a.nma.ok() ? evident_cli::network_certainty(a, data, cargs, judgements, all)
+                                                    : nlohmann::json());
           out.push_back(std::move(a));
         }
       },
-      evident_cli::write_nma_json, evident_cli::write_nma_text);
+      [&](std::ostream& os, const evident::ReadResult& read, const std::vector<evident::NetworkAnalysis>& as) {
+        evident_cli::write_nma_json(os, read, as, &cinemas);
+      },
+      [&](std::ostream& os, const evident::ReadResult& read, const std::vector<evident::NetworkAnalysis>& as) {
+        evident_cli::write_nma_text(os, read, as);
+        for (std::size_t i = 0; certainty && i < as.size(); ++i) {
+          os << fmt::format("\nOutcome '{}'\n", as[i].outcome);
+          evident_cli::write_certainty_text(os, cinemas[i]);
+        }
+      });
 }
 
 /// `evident profile FILE`: summary-of-findings tables and recommendation drafts from an evidence profile
@@ -351,6 +387,7 @@ int main(int argc, char** argv) {
   InputArgs meta_in;
   EffectArgs meta_effects;
   MetaArgs meta_args;
+  evident_cli::CertaintyArgs meta_certainty;
   auto* meta = app.add_subcommand(
       "meta", "Pairwise meta-analysis of every comparison of every outcome (common and random effects)");
   add_input_options(*meta, meta_in);
@@ -389,12 +426,14 @@ int main(int argc, char** argv) {
   meta->add_option("--baseline-risk", meta_args.pairwise.baseline_risk,
                    "Comparator risk for absolute effects given as a proportion (e.g. 0.2)")
       ->check(CLI::Range(0.0, 1.0));
+  evident_cli::add_certainty_options(*meta, meta_certainty, false);
   meta->add_option("--per", meta_args.pairwise.per, "Absolute effects per this many participants (default 1000)")
       ->check(CLI::PositiveNumber);
 
   InputArgs nma_in;
   EffectArgs nma_effects;
   evident::NetworkSettings nma_args;
+  evident_cli::CertaintyArgs nma_certainty;
   auto* nma = app.add_subcommand("nma", "Network meta-analysis of every outcome (common and random effects, rankings)");
   add_input_options(*nma, nma_in);
   nma->add_option("--measure", nma_effects.settings.measure, "MD, SMD, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
@@ -430,6 +469,7 @@ int main(int argc, char** argv) {
   nma->add_flag("--each-subnetwork", nma_args.each_subnetwork,
                 "Analyse every subnetwork of a disconnected network on its own (default: the one holding the "
                 "reference, else the largest)");
+  evident_cli::add_certainty_options(*nma, nma_certainty, true);
   nma->add_option("--cc", nma_effects.settings.cc, "Continuity correction added to zero cells (default 0.5)")
       ->check(CLI::Range(0.0, 1e6));
   nma->add_option("--smd-correction", nma_effects.settings.smd, "exact (default), exact-ls, approx, none")
@@ -467,11 +507,11 @@ int main(int argc, char** argv) {
   }
 
   if (effects->parsed()) return run_effects(effects_in, effects_args);
-  if (meta->parsed()) return run_meta(meta_in, meta_effects, meta_args);
+  if (meta->parsed()) return run_meta(meta_in, meta_effects, meta_args, meta_certainty);
   if (check->parsed()) return run_check(check_in, check_json);
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
-  if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args);
+  if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args, nma_certainty);
   if (profile->parsed()) return run_profile(profile_file, profile_json, profile_out);
   return kExitUsage;
 }
