@@ -56,7 +56,7 @@ class Reader {
       if (!k.count(it.key()))
         warning("unknown-key", member(path, it.key()),
                 "unknown key \"" + it.key() + "\" in " + shown(path) + " is ignored",
-                "check the spelling against the format in docs/methods/certainty-sof.md");
+                "check the spelling against the format in docs/methods/certainty.md");
   }
 
   const json* find(const json& obj, const std::string& key) {

@@ -10,7 +10,7 @@
 // and "indirect" comparisons together) gets one judgement per domain (no / some / major concerns) with
 // its reason, and an overall confidence rating.
 //
-// Rules (docs/methods/certainty-domains.md states each with its source):
+// Rules (docs/methods/certainty.md states each with its source):
 //  1. Within-study bias: study RoB (Study::rob.overall; low = 1, some concerns = 2, high = 3) weighted by
 //     the study's share of the comparison's estimate (ContributionResult::study_contribution row, the
 //     CINeMA bar chart). Majority: the level with the largest total share (ties: the higher level);

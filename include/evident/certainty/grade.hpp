@@ -5,7 +5,7 @@
 // doi:10.1016/j.jclinepi.2010.07.015), floored at very low; a reviewer can override any domain or the
 // overall rating with a reason, which is kept in the output (judgement.hpp). The rules below turn the
 // meta-analysis into default judgements; GRADE itself asks for judgement, so the thresholds are options and
-// the rules that only screen are marked needs_reviewer. docs/methods/certainty-domains.md states every rule
+// the rules that only screen are marked needs_reviewer. docs/methods/certainty.md states every rule
 // with its source.
 //
 //  1. Risk of bias (Guyatt et al. 2011, GRADE guidelines 4, doi:10.1016/j.jclinepi.2010.07.017; Cochrane
