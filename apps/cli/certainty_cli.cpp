@@ -8,6 +8,7 @@
 #include "cli_output.hpp"
 #include "evident/certainty/cinema.hpp"
 #include "evident/certainty/grade.hpp"
+#include "evident/certainty/network_sof.hpp"
 
 namespace evident_cli {
 
@@ -39,8 +40,8 @@ bool load_judgements(const CertaintyArgs& args, evident::CertaintyJudgements& ou
 }
 
 nlohmann::json network_certainty(const evident::NetworkAnalysis& a, const evident::Dataset& data,
-                                 const CertaintyArgs& args, const evident::CertaintyJudgements& j,
-                                 evident::Diagnostics& all) {
+                                 const evident::Outcome& outcome, const CertaintyArgs& args,
+                                 const evident::CertaintyJudgements& j, evident::Diagnostics& all) {
   evident::CinemaOptions o;
   o.rob_rule = o.indirectness_rule = evident::parse_rob_rule(args.rob_rule).value_or(evident::RobRule::majority);
   o.incoherence_rule =
@@ -50,6 +51,10 @@ nlohmann::json network_certainty(const evident::NetworkAnalysis& a, const eviden
   all.append(r.diagnostics);
   nlohmann::json out = evident::to_json(r);
   out["method"] = "CINeMA";
+  nlohmann::json sofs = nlohmann::json::array();
+  if (r.ok())
+    for (const auto& sof : evident::network_summary_of_findings(a, r, data, outcome)) sofs.push_back(evident::to_json(sof));
+  out["summary_of_findings"] = std::move(sofs);
   return out;
 }
 

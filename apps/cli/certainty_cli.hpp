@@ -28,9 +28,10 @@ void add_certainty_options(CLI::App& cmd, CertaintyArgs& args, bool network);
 bool load_judgements(const CertaintyArgs& args, evident::CertaintyJudgements& out);
 
 /// CINeMA judgements of every comparison of `a`: JSON, and notes/errors appended to `all`.
+/// With them, "summary_of_findings": one SoF table per treatment versus the reference (network_sof.hpp).
 nlohmann::json network_certainty(const evident::NetworkAnalysis& a, const evident::Dataset& data,
-                                 const CertaintyArgs& args, const evident::CertaintyJudgements& j,
-                                 evident::Diagnostics& all);
+                                 const evident::Outcome& outcome, const CertaintyArgs& args,
+                                 const evident::CertaintyJudgements& j, evident::Diagnostics& all);
 /// GRADE judgements of one pairwise analysis.
 nlohmann::json pairwise_certainty(const evident::PairwiseAnalysis& a, const evident::Dataset& data,
                                   const evident::CertaintyJudgements& j, evident::Diagnostics& all);

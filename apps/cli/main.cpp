@@ -19,6 +19,8 @@
 #include "certainty_cli.hpp"
 #include "cli_output.hpp"
 #include "evident/certainty/profile.hpp"
+#include "evident/report/tables.hpp"
+#include "evident/report/xlsx.hpp"
 #include "evident/core/version.hpp"
 #include "evident/data/json_io.hpp"
 #include "evident/data/read.hpp"
@@ -293,7 +295,7 @@ int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkS
         for (auto& a : evident::analyse_network_outcome(o, set, nopts)) {
           all.append(a.nma.diagnostics);
           all.append(a.diagnostics);
-          cinemas.push_back(certainty && a.nma.ok() ? evident_cli::network_certainty(a, data, cargs, judgements, all)
+          cinemas.push_back(certainty && a.nma.ok() ? evident_cli::network_certainty(a, data, o, cargs, judgements, all)
                                                     : nlohmann::json());
           out.push_back(std::move(a));
         }
@@ -311,8 +313,8 @@ int run_nma(const InputArgs& in, const EffectArgs& args, const evident::NetworkS
 }
 
 /// `evident profile FILE`: summary-of-findings tables and recommendation drafts from an evidence profile
-/// of pooled estimates (docs/methods/certainty-sof.md).
-int run_profile(const std::string& file, bool json, const std::string& output) {
+/// of pooled estimates (docs/methods/certainty.md).
+int run_profile(const std::string& file, bool json, bool csv, const std::string& xlsx, const std::string& output) {
   const evident::EvidenceProfile profile = evident::read_profile_file(file);
   evident_cli::print_diagnostics(std::cerr, profile.diagnostics);
   const std::vector<evident::QuestionReport> reports = evident::evaluate_profile(profile);
@@ -326,10 +328,22 @@ int run_profile(const std::string& file, bool json, const std::string& output) {
     std::cerr << "evident: error: cannot write '" << output << "'\n";
     return kExitUsage;
   }
-  if (json)
+  std::vector<evident::report::Table> tables;
+  for (const auto& r : reports) tables.push_back(evident::report::make_sof_table(r.sof, "sof-" + r.id));
+  if (!xlsx.empty()) {
+    const evident::Diagnostics d = evident::report::write_xlsx(tables, xlsx);
+    evident_cli::print_diagnostics(std::cerr, d);
+    if (d.has_errors()) return kExitUsage;
+  }
+  if (json) {
     out.stream() << evident::to_json(reports).dump(2) << "\n";
-  else
+  } else if (csv) {
+    evident::report::CsvOptions co;
+    co.title = co.footnotes = true;
+    for (std::size_t i = 0; i < tables.size(); ++i) out.stream() << (i ? "\r\n" : "") << evident::report::to_csv(tables[i], co);
+  } else {
     out.stream() << evident::render_text(reports);
+  }
   return profile.ok() ? kExitOk : kExitDataError;
 }
 
@@ -491,8 +505,12 @@ int main(int argc, char** argv) {
   bool profile_json = false;
   auto* profile = app.add_subcommand(
       "profile", "Summary of findings and a recommendation draft from an evidence profile of pooled estimates (JSON)");
-  profile->add_option("file", profile_file, "Evidence profile (JSON; see docs/methods/certainty-sof.md)")->required();
+  profile->add_option("file", profile_file, "Evidence profile (JSON; see docs/methods/certainty.md)")->required();
   profile->add_flag("--json", profile_json, "Write JSON");
+  bool profile_csv = false;
+  std::string profile_xlsx;
+  profile->add_flag("--csv", profile_csv, "Write the summary-of-findings tables as CSV");
+  profile->add_option("--xlsx", profile_xlsx, "Also write the summary-of-findings tables to this Excel workbook");
   profile->add_option("-o,--output", profile_out, "Write to this file instead of standard output");
 
   evident_cli::BatchCommand batch(app);
@@ -512,6 +530,6 @@ int main(int argc, char** argv) {
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
   if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args, nma_certainty);
-  if (profile->parsed()) return run_profile(profile_file, profile_json, profile_out);
+  if (profile->parsed()) return run_profile(profile_file, profile_json, profile_csv, profile_xlsx, profile_out);
   return kExitUsage;
 }

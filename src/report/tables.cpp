@@ -468,4 +468,38 @@ Table make_study_table(const Dataset& data, const StudyTableOptions& options) {
   return t;
 }
 
+Table make_sof_table(const SummaryOfFindings& sof, const std::string& name) {
+  Table t;
+  t.name = name;
+  t.kind = "sof-table";
+  t.title = "Summary of findings: " + sof.intervention + " compared with " + sof.comparator +
+            (sof.population.empty() ? std::string() : " for " + sof.population);
+  t.header = {{{"Outcome"}, {"Studies (participants)"}, {"Relative effect (95% CI)"},
+               {"Anticipated absolute effects"}, {"Certainty"}, {"What happens"}}};
+  for (const SofRow& row : sof.rows) {
+    const OutcomeEvidence& e = row.evidence;
+    std::vector<TableCell> r;
+    r.push_back(text_cell(e.name + (e.time_point.empty() ? std::string() : ", " + e.time_point)));
+    std::string sp = e.studies ? std::to_string(*e.studies) : std::string("-");
+    if (e.participants) sp += " (" + std::to_string(*e.participants) + ")";
+    r.push_back(text_cell(sp));
+    TableCell rel = text_cell(format_relative(e), "number");
+    rel.value = e.estimate;
+    rel.lower = e.ci_lower;
+    rel.upper = e.ci_upper;
+    r.push_back(rel);
+    r.push_back(text_cell(format_absolute(row)));
+    std::string level = to_string(e.certainty);
+    std::string kind = "certainty-" + level;
+    std::replace(kind.begin(), kind.end(), ' ', '-');
+    TableCell cert = text_cell(level, kind);
+    for (const int f : row.footnotes) cert.marks.push_back(std::to_string(f));
+    r.push_back(cert);
+    r.push_back(text_cell(row.statement));
+    t.rows.push_back(std::move(r));
+  }
+  for (std::size_t i = 0; i < sof.footnotes.size(); ++i) t.footnotes.push_back({std::to_string(i + 1), sof.footnotes[i]});
+  return t;
+}
+
 }  // namespace evident::report

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "evident/data/dataset.hpp"
+#include "evident/certainty/summary_of_findings.hpp"
 #include "evident/network/analysis.hpp"
 #include "evident/network/league.hpp"
 #include "evident/network/netsplit.hpp"
@@ -107,5 +108,11 @@ struct StudyTableOptions {
 /// D1..D5 and Overall (cells "rob-low", "rob-some", "rob-high" with texts "Low", "Some concerns",
 /// "High"), and Indirectness.
 Table make_study_table(const Dataset& data, const StudyTableOptions& options = {});
+
+/// Summary of findings (GRADE SoF layout): one row per outcome - Outcome (time point), Studies
+/// (participants), Relative effect (95% CI), Anticipated absolute effects, Certainty (cells
+/// "certainty-high" ... "certainty-very-low" with the footnote marks of its reasons), What happens (the
+/// GRADE statement); the SoF footnotes as table footnotes (marks 1, 2, ...).
+Table make_sof_table(const SummaryOfFindings& sof, const std::string& name = "sof");
 
 }  // namespace evident::report
