@@ -19,36 +19,19 @@
 #include "evident/data/read.hpp"
 #include "evident/network/analysis.hpp"
 #include "evident_test.hpp"
+#include "svg_test_support.hpp"
 
 using namespace evident;
 using namespace evident::report;
 
 namespace {
 
-double num(const pugi::xml_node& n, const char* attr) {
-  const std::string v = n.attribute(attr).value();
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  return std::strtod(v.c_str(), nullptr);
-}
+const auto& num = test::svg_number;
+const auto& parse = test::parse_svg;
+const auto& groups = test::svg_groups;
 
-void parse(const svg::Svg& s, pugi::xml_document& doc) {
-  const std::string text = s.str();
-  const pugi::xml_parse_result r = doc.load_string(text.c_str());
-  ASSERT_TRUE(r) << r.description() << " at " << r.offset;
-  // pugixml accepts repeated attributes; XML does not
-  for (const pugi::xpath_node& x : doc.select_nodes("//*")) {
-    std::set<std::string> names;
-    for (const pugi::xml_attribute& a : x.node().attributes())
-      ASSERT_TRUE(names.insert(a.name()).second)
-          << "attribute " << a.name() << " repeated on <" << x.node().name() << ">";
-  }
-}
 
-std::vector<pugi::xml_node> groups(const pugi::xml_document& doc, const std::string& cls) {
-  std::vector<pugi::xml_node> out;
-  for (const pugi::xpath_node& x : doc.select_nodes(("//g[@class='" + cls + "']").c_str())) out.push_back(x.node());
-  return out;
-}
+
 
 struct Bcg {
   EffectSet set;
