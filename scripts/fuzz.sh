@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzz the readers with libFuzzer (clang). Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGETS...]
-# Default: 120 s for each of csv, json, revman5, any, batch. Seeds: the real files in tests/data and
+# Default: 120 s for each of csv, json, revman5, any, batch, certainty. Seeds: the real files in tests/data and
 # tests/fuzz/regressions. A crash is written to build-fuzz/artifacts/; copy it to
 # tests/fuzz/regressions/ (the unit test FuzzRegressions replays every file there) and fix the bug.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECS="${1:-120}"; shift || true
-TARGETS=("$@"); [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(csv json revman5 any batch)
+TARGETS=("$@"); [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(csv json revman5 any batch certainty)
 B="$ROOT/build-fuzz"
 CXX=clang++ CC=clang cmake -S "$ROOT" -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVIDENT_FUZZ=ON \
   -DEVIDENT_BUILD_TESTS=OFF -DEVIDENT_BUILD_BENCH=OFF >/dev/null
@@ -19,6 +19,7 @@ for t in "${TARGETS[@]}"; do
     csv) seeds+=("$ROOT/tests/data") ;;
     json) [ -d "$ROOT/tests/data/json" ] && seeds+=("$ROOT/tests/data/json") ;;
     revman5) [ -d "$ROOT/tests/data/revman" ] && seeds+=("$ROOT/tests/data/revman") ;;
+    certainty) seeds+=("$ROOT/examples/spine") ; for c in "$ROOT"/tests/cli/cases/*certainty*/ "$ROOT"/tests/cli/cases/usage-bad-judgements/; do seeds+=("$c"); done ;;
     batch) for c in "$ROOT"/tests/cli/cases/batch-*/; do [ -f "$c/in.jsonl" ] && seeds+=("$c"); done ;;
     any) seeds+=("$ROOT/tests/data") ; [ -d "$ROOT/tests/data/revman" ] && seeds+=("$ROOT/tests/data/revman") ;;
   esac

@@ -1,5 +1,6 @@
 // `evident batch`: see batch.hpp.
 #include "batch.hpp"
+#include "cli_output.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -18,9 +19,6 @@
 namespace evident_cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitDataError = 1;
-constexpr int kExitUsage = 2;
 
 /// The answer to a line whose processing threw (a bug: the library does not throw on user input).
 evident::RequestLine internal_error(std::size_t line, const std::string& what) {

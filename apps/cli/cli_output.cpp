@@ -1,5 +1,7 @@
 #include "cli_output.hpp"
 
+#include <iostream>
+
 #include <fmt/format.h>
 #include <sstream>
 #include <fmt/ranges.h>
@@ -54,6 +56,20 @@ std::size_t count_studies(const evident::EffectSet& set) {
 }
 
 }  // namespace
+
+int error_exit_code(const evident::Diagnostics& ds) {
+  for (const auto& d : ds.items())
+    if (d.severity == evident::Severity::error && (d.code == "measure-not-applicable" || d.code == "invalid-option"))
+      return kExitUsage;
+  return kExitDataError;
+}
+
+bool options_ok(const evident::Diagnostics& ds) {
+  for (const auto& d : ds.items())
+    if (d.severity == evident::Severity::error)
+      std::cerr << "evident: error: " << d.message << (d.hint.empty() ? "" : " (" + d.hint + ")") << "\n";
+  return !ds.has_errors();
+}
 
 void print_diagnostics(std::ostream& os, const evident::Diagnostics& ds) {
   for (const auto& d : ds.items()) os << evident::format_diagnostic(d) << "\n";

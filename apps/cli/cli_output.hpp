@@ -13,6 +13,17 @@
 
 namespace evident_cli {
 
+/// Exit codes of every subcommand: 0 success, 1 data errors, 2 usage errors.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitDataError = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Exit code for diagnostics with errors: an option that does not fit the data (e.g. --measure OR for means)
+/// is a usage error, anything else a data error.
+int error_exit_code(const evident::Diagnostics& ds);
+/// Prints the errors of option settings ("evident: error: MESSAGE (HINT)"); true when there are none.
+bool options_ok(const evident::Diagnostics& ds);
+
 /// One compiler-style line per diagnostic.
 void print_diagnostics(std::ostream& os, const evident::Diagnostics& ds);
 /// "trials.csv: 3 errors, 1 warning; nothing was computed" style closing line.

@@ -18,6 +18,7 @@
 #include "batch.hpp"
 #include "certainty_cli.hpp"
 #include "cli_output.hpp"
+#include "report.hpp"
 #include "evident/certainty/profile.hpp"
 #include "evident/report/tables.hpp"
 #include "evident/report/xlsx.hpp"
@@ -33,32 +34,17 @@
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitDataError = 1;
-constexpr int kExitUsage = 2;
-
-/// Exit code for diagnostics with errors: an option that does not fit the data (e.g. --measure OR
-/// for means) is a usage error, anything else a data error.
-int error_exit_code(const evident::Diagnostics& ds) {
-  for (const auto& d : ds.items())
-    if (d.severity == evident::Severity::error && (d.code == "measure-not-applicable" || d.code == "invalid-option"))
-      return kExitUsage;
-  return kExitDataError;
-}
+using evident_cli::error_exit_code;
+using evident_cli::kExitDataError;
+using evident_cli::kExitOk;
+using evident_cli::kExitUsage;
+using evident_cli::options_ok;
 
 /// A data file and how to read it (the library's ReadSettings, as given on the command line).
 struct InputArgs {
   std::string file;
   evident::ReadSettings read;
 };
-
-/// Prints the errors of option settings ("evident: error: MESSAGE (HINT)"); true when there are none.
-bool options_ok(const evident::Diagnostics& ds) {
-  for (const auto& d : ds.items())
-    if (d.severity == evident::Severity::error)
-      std::cerr << "evident: error: " << d.message << (d.hint.empty() ? "" : " (" + d.hint + ")") << "\n";
-  return !ds.has_errors();
-}
 
 /// Builds ReadOptions; returns false (after printing) on a usage error.
 bool make_read_options(const InputArgs& in, evident::ReadOptions& opts) {
@@ -514,6 +500,7 @@ int main(int argc, char** argv) {
   profile->add_option("-o,--output", profile_out, "Write to this file instead of standard output");
 
   evident_cli::BatchCommand batch(app);
+  evident_cli::ReportCommand report(app);
 
   try {
     app.parse(argc, argv);
@@ -529,6 +516,7 @@ int main(int argc, char** argv) {
   if (check->parsed()) return run_check(check_in, check_json);
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
+  if (report.parsed()) return report.run();
   if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args, nma_certainty);
   if (profile->parsed()) return run_profile(profile_file, profile_json, profile_csv, profile_xlsx, profile_out);
   return kExitUsage;

@@ -112,7 +112,12 @@ class Reader {
 
 CertaintyJudgements read_certainty_judgements(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
   CertaintyJudgements out;
-  const nlohmann::json root = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json root;
+  try {  // allow_exceptions = false still throws out_of_range 406 for a number too large for a double
+    root = nlohmann::json::parse(text, nullptr, false);
+  } catch (const nlohmann::json::exception&) {
+    root = nlohmann::json(nlohmann::json::value_t::discarded);
+  }
   if (root.is_discarded()) {
     diagnostics.error("certainty-input", SourceLocation{file, 0, 0}, "the certainty judgements are not valid JSON",
                       "check the file with a JSON validator");

@@ -435,7 +435,7 @@ EvidenceProfile read_profile(const std::string& text, const std::string& file) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range 406 (a number too large for a double)
     // nlohmann reports a byte position; the message names it.
     Diagnostic& x = profile.diagnostics.error("json-syntax", {file, 0, 0},
                                               std::string("the profile is not valid JSON: ") + e.what());
