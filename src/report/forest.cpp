@@ -151,7 +151,7 @@ void plot_domain(const Layout& L, double& d0, double& d1, std::vector<double>& t
 
 double column_width(const Column& c, const std::vector<Row>& rows, std::size_t index, double font) {
   // Helvetica widths, plus a margin for the wider fallback fonts (DejaVu Sans, Arial) browsers may use
-  constexpr double kFallback = 1.12;
+  constexpr double kFallback = 1.22;
   double w = svg::text_width(c.header, font, true);
   for (const Row& r : rows)
     if (r.span.empty() && index < r.cells.size()) w = std::max(w, svg::text_width(r.cells[index], font, r.bold));
