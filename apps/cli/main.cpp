@@ -19,6 +19,7 @@
 #include "certainty_cli.hpp"
 #include "cli_output.hpp"
 #include "report.hpp"
+#include "review.hpp"
 #include "evident/certainty/profile.hpp"
 #include "evident/report/tables.hpp"
 #include "evident/report/xlsx.hpp"
@@ -501,6 +502,7 @@ int main(int argc, char** argv) {
 
   evident_cli::BatchCommand batch(app);
   evident_cli::ReportCommand report(app);
+  evident_cli::ReviewCommand review(app);
 
   try {
     app.parse(argc, argv);
@@ -517,6 +519,7 @@ int main(int argc, char** argv) {
   if (convert->parsed()) return run_convert(convert_in, convert_out);
   if (batch.parsed()) return batch.run();
   if (report.parsed()) return report.run();
+  if (review.parsed()) return review.run();
   if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args, nma_certainty);
   if (profile->parsed()) return run_profile(profile_file, profile_json, profile_csv, profile_xlsx, profile_out);
   return kExitUsage;
