@@ -212,7 +212,8 @@ TEST(Cinema, ImprecisionCountsTheRangeBoundsInsideTheConfidenceInterval) {
   const Net n = network(loop_rows(0.5, 1.0, 0.5));
   CinemaOptions base;
   base.mid = 0.1;
-  const CinemaComparison* c0 = cinema(n.analysis, n.read.dataset, base).find("A", "B");
+  const CinemaResult r0 = cinema(n.analysis, n.read.dataset, base);  // keep it: find() points into it
+  const CinemaComparison* c0 = r0.find("A", "B");
   ASSERT_NE(c0, nullptr);
   const double l = c0->ci_lower, u = c0->ci_upper, w = u - l;
   auto judge = [&](double lo, double hi) {
