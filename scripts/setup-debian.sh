@@ -7,7 +7,7 @@ PKGS=(
   libeigen3-dev libboost-math-dev libboost-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libpugixml-dev libxlsxwriter-dev libsqlite3-dev
+  libpugixml-dev libxlsxwriter-dev libsqlite3-dev libcpp-httplib-dev
   python3 chromium
   clang libclang-rt-14-dev
 )
