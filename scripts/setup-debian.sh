@@ -8,7 +8,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpugixml-dev libxlsxwriter-dev libsqlite3-dev libcpp-httplib-dev
-  python3 chromium
+  python3 chromium curl
   clang libclang-rt-14-dev
 )
 missing=()
