@@ -1,6 +1,8 @@
 #include "cli_output.hpp"
 
 #include <iostream>
+#include <ctime>
+#include <chrono>
 
 #include <fmt/format.h>
 #include <sstream>
@@ -56,6 +58,15 @@ std::size_t count_studies(const evident::EffectSet& set) {
 }
 
 }  // namespace
+
+std::string now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 int error_exit_code(const evident::Diagnostics& ds) {
   for (const auto& d : ds.items())

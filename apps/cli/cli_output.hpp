@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "evident/core/diagnostic.hpp"
@@ -23,6 +24,8 @@ inline constexpr int kExitUsage = 2;
 int error_exit_code(const evident::Diagnostics& ds);
 /// Prints the errors of option settings ("evident: error: MESSAGE (HINT)"); true when there are none.
 bool options_ok(const evident::Diagnostics& ds);
+/// The current time in UTC as ISO 8601 ("2026-11-21T23:25:00Z"): the front-ends read the clock, the library never.
+std::string now_utc();
 
 /// One compiler-style line per diagnostic.
 void print_diagnostics(std::ostream& os, const evident::Diagnostics& ds);

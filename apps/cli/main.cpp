@@ -20,6 +20,7 @@
 #include "cli_output.hpp"
 #include "report.hpp"
 #include "review.hpp"
+#include "serve.hpp"
 #include "evident/certainty/profile.hpp"
 #include "evident/report/tables.hpp"
 #include "evident/report/xlsx.hpp"
@@ -503,6 +504,7 @@ int main(int argc, char** argv) {
   evident_cli::BatchCommand batch(app);
   evident_cli::ReportCommand report(app);
   evident_cli::ReviewCommand review(app);
+  evident_cli::ServeCommand serve(app);
 
   try {
     app.parse(argc, argv);
@@ -520,6 +522,7 @@ int main(int argc, char** argv) {
   if (batch.parsed()) return batch.run();
   if (report.parsed()) return report.run();
   if (review.parsed()) return review.run();
+  if (serve.parsed()) return serve.run();
   if (nma->parsed()) return run_nma(nma_in, nma_effects, nma_args, nma_certainty);
   if (profile->parsed()) return run_profile(profile_file, profile_json, profile_csv, profile_xlsx, profile_out);
   return kExitUsage;

@@ -46,15 +46,6 @@ struct ReviewArgs {
 
 namespace {
 
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void add_read_options(CLI::App& c, ReviewArgs& a) {
   c.add_option("data", a.data, "Data file (CSV, evident JSON, RevMan 5 .rm5)")->required();
   c.add_option("--map", a.read.maps, "Read a column as a field: column=field[:outcome]; repeatable");

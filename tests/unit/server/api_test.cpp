@@ -1,0 +1,281 @@
+// The HTTP API as a function (evident/server/api.hpp): routes, statuses and that /api/analyse answers exactly what
+// `evident batch` answers (process_batch_line(), itself checked against metafor and netmeta in the pairwise and
+// network tests), so no numbers are hard-coded here.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "evident/core/version.hpp"
+#include "evident/data/read.hpp"
+#include "evident/network/request.hpp"
+#include "evident/server/api.hpp"
+#include "evident/store/review_store.hpp"
+#include "evident_test.hpp"
+
+namespace evident::server {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+ApiResponse call(ApiContext& ctx, const std::string& method, const std::string& path, const std::string& body = {},
+                 std::map<std::string, std::string> query = {}) {
+  ApiRequest r;
+  r.method = method;
+  r.path = path;
+  r.body = body;
+  r.query = std::move(query);
+  r.content_type = "application/json";
+  return handle(r, ctx);
+}
+
+std::string first_code(const ApiResponse& r) {
+  const json j = json::parse(r.body);
+  if (!j.contains("diagnostics") || j["diagnostics"].empty()) return "";
+  for (const auto& d : j["diagnostics"])
+    if (d.value("severity", "") == "error") return d.value("code", "");
+  return "";
+}
+
+std::string senn_request(const std::string& analysis) {
+  return json{{"id", "senn"}, {"analysis", analysis}, {"csv", test::slurp(test::data_path("Senn2013.csv"))}}.dump();
+}
+
+/// A temporary folder removed at the end of the test.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : dir_(fs::temp_directory_path() / ("evident-api-test-" + std::to_string(::getpid()) + "-" + name)) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  [[nodiscard]] const fs::path& path() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+TEST(Api, Health) {
+  ApiContext ctx;
+  const ApiResponse r = call(ctx, "GET", "/api/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  const json j = json::parse(r.body);
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["version"], kVersion);
+  const ApiResponse post = call(ctx, "POST", "/api/health");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.allow, "GET");
+}
+
+TEST(Api, AnalyseNmaIsTheBatchRecord) {
+  ApiContext ctx;
+  const std::string body = senn_request("nma");
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", body);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+  EXPECT_EQ(r.body, process_batch_line(body, 1, "request").json);
+  const json j = json::parse(r.body);
+  EXPECT_EQ(j["id"], "senn");
+  EXPECT_TRUE(j["ok"].get<bool>());
+  ASSERT_EQ(j["analyses"].size(), 1u);
+}
+
+TEST(Api, AnalyseMetaIsTheBatchRecord) {
+  ApiContext ctx;
+  // Effect sizes given directly: four studies of dat.bcg's first rows as log risk ratios would need metafor values;
+  // equality with the batch record is what is checked here.
+  const std::string body = R"({"id": 7, "yi": [-0.9, -1.6, -1.4, -1.5], "vi": [0.36, 0.2, 0.4, 0.02],
+    "options": {"method_tau": "DL"}})";
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, process_batch_line(body, 1, "request").json);
+}
+
+TEST(Api, AnalyseDataErrorsAre422WithDiagnostics) {
+  ApiContext ctx;
+  const std::string body = R"({"csv": "study,treatment,n,mean,sd\nA,x,10,1,-2\nA,y,10,2,1\n"})";
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", body);
+  EXPECT_EQ(r.status, 422);
+  const json j = json::parse(r.body);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  ASSERT_FALSE(j["diagnostics"].empty());
+  EXPECT_EQ(r.body, process_batch_line(body, 1, "request").json);
+  // An unknown option is an error of the request too.
+  const ApiResponse bad = call(ctx, "POST", "/api/analyse", R"({"yi": [1, 2], "vi": [1, 1], "options": {"nope": 1}})");
+  EXPECT_EQ(bad.status, 422);
+}
+
+TEST(Api, MalformedJsonIs400) {
+  ApiContext ctx;
+  for (const std::string body : {"{", "", "[1, 2]", "\"text\"", "{\"a\": 1e999999}", "nul"}) {
+    const ApiResponse r = call(ctx, "POST", "/api/analyse", body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(first_code(r), "malformed-json") << body;
+  }
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", deep);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(call(ctx, "GET", "/api/analyse").status, 405);
+}
+
+TEST(Api, OversizedBodyIs413) {
+  ApiContext ctx;
+  ctx.max_body_bytes = 1000;
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", std::string(1001, ' '));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(first_code(r), "body-too-large");
+  EXPECT_EQ(call(ctx, "POST", "/api/analyse", std::string(1000, ' ')).status, 400);  // at the limit: read, then 400
+}
+
+TEST(Api, NsimOverTheLimitIs422) {
+  ApiContext ctx;
+  ctx.max_nsim = 10;
+  json req = json::parse(senn_request("nma"));
+  req["options"] = {{"nsim", 11}};
+  const ApiResponse r = call(ctx, "POST", "/api/analyse", req.dump());
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(first_code(r), "limit-exceeded");
+}
+
+TEST(Api, UnknownRouteIs404) {
+  ApiContext ctx;
+  for (const char* p : {"/nope", "/api", "/api/", "/api/healthz", "/api/figure/"}) {
+    const ApiResponse r = call(ctx, "GET", p);
+    EXPECT_EQ(r.status, 404) << p;
+    EXPECT_EQ(first_code(r), "not-found") << p;
+  }
+  EXPECT_EQ(call(ctx, "GET", "/api/review").status, 404);  // no store
+  EXPECT_EQ(first_code(call(ctx, "GET", "/api/review")), "no-store");
+}
+
+TEST(Api, ReportAndFigure) {
+  ApiContext ctx;
+  const std::string body = json{
+      {"csv", test::slurp(test::data_path("Senn2013.csv"))},
+      {"options", {{"reference", "plac"}, {"nsim", 100}}},
+      {"title", "Senn 2013"}}.dump();
+  const ApiResponse r = call(ctx, "POST", "/api/report", body);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 1000);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<html"), std::string::npos);
+  EXPECT_NE(r.body.find("Senn 2013"), std::string::npos);
+  EXPECT_NE(r.body.find("id=\"network\""), std::string::npos);
+
+  const ApiResponse fig = call(ctx, "POST", "/api/figure/network-graph", body);
+  ASSERT_EQ(fig.status, 200) << fig.body.substr(0, 1000);
+  EXPECT_EQ(fig.content_type, "image/svg+xml");
+  EXPECT_NE(fig.body.find("<svg"), std::string::npos);
+  const ApiResponse none = call(ctx, "POST", "/api/figure/no-such-figure", body);
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(first_code(none), "no-such-figure");
+
+  // Option errors are 422 and name the option.
+  const ApiResponse bad = call(ctx, "POST", "/api/report",
+                               json{{"csv", "a,b\n1,2\n"}, {"options", {{"measure", "XYZ"}, {"hk", 3}}}}.dump());
+  EXPECT_EQ(bad.status, 422);
+  const ApiResponse effects = call(ctx, "POST", "/api/report", R"({"yi": [1, 2], "vi": [1, 1]})");
+  EXPECT_EQ(effects.status, 422);
+}
+
+TEST(Api, StaticPathNormalisation) {
+  EXPECT_EQ(normalise_static_path(""), "index.html");
+  EXPECT_EQ(normalise_static_path("app.js"), "app.js");
+  EXPECT_EQ(normalise_static_path("css/site.css"), "css/site.css");
+  for (const char* bad : {"..", "../etc/passwd", "../../etc/passwd", "a/../../b", "a/./b", "/etc/passwd", "a//b",
+                          ".env", "a\\..\\b", "C:/Windows", "a/", "a\nb"})
+    EXPECT_FALSE(normalise_static_path(bad).has_value()) << bad;
+  EXPECT_EQ(media_type("index.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(media_type("x.SVG"), "image/svg+xml");
+  EXPECT_EQ(media_type("x"), "application/octet-stream");
+}
+
+TEST(Api, StaticFiles) {
+  TempDir tmp("static");
+  const fs::path root = tmp.path() / "www";
+  fs::create_directories(root / "css");
+  std::ofstream(root / "index.html") << "<p>hi</p>";
+  std::ofstream(root / "css" / "site.css") << "p{}";
+  std::ofstream(tmp.path() / "secret.txt") << "TOP-SECRET-CONTENT";
+  fs::create_symlink(tmp.path() / "secret.txt", root / "link.txt");
+
+  ApiContext none;  // no directory: nothing is served
+  EXPECT_EQ(call(none, "GET", "/").status, 404);
+  EXPECT_EQ(call(none, "GET", "/static/index.html").status, 404);
+
+  ApiContext ctx;
+  ctx.static_dir = root.string();
+  const ApiResponse index = call(ctx, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<p>hi</p>");
+  const ApiResponse css = call(ctx, "GET", "/static/css/site.css");
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(call(ctx, "GET", "/static/missing.js").status, 404);
+  EXPECT_EQ(call(ctx, "GET", "/static/css").status, 404);  // a directory
+  for (const char* p :
+       {"/static/../secret.txt", "/static/../../etc/passwd", "/static//etc/passwd", "/static/css/../../secret.txt"}) {
+    const ApiResponse r = call(ctx, "GET", p);
+    EXPECT_EQ(r.status, 400) << p;
+    EXPECT_EQ(r.body.find("TOP-SECRET-CONTENT"), std::string::npos) << p;
+  }
+  const ApiResponse link = call(ctx, "GET", "/static/link.txt");  // a link out of the folder
+  EXPECT_EQ(link.status, 404);
+  EXPECT_EQ(link.body.find("TOP-SECRET-CONTENT"), std::string::npos);
+  EXPECT_EQ(call(ctx, "POST", "/static/index.html").status, 405);
+}
+
+TEST(Api, ReviewStoreRoutes) {
+  TempDir tmp("store");
+  store::OpenResult o = store::create_review((tmp.path() / "r.evident").string(), "Diabetes review");
+  ASSERT_TRUE(o.store);
+  ReadResult read = read_file(test::data_path("Senn2013.csv"));
+  ASSERT_TRUE(read.ok());
+  ASSERT_FALSE(o.store->add_studies(read.dataset, "t0", "imported").has_errors());
+
+  std::mutex m;
+  ApiContext ctx;
+  ctx.store = o.store.get();
+  ctx.store_mutex = &m;
+  int tick = 0;
+  ctx.clock = [&tick] { return std::string("t").append(std::to_string(++tick)); };
+
+  const json summary = json::parse(call(ctx, "GET", "/api/review").body);
+  EXPECT_EQ(summary["studies"].size(), read.dataset.studies.size());
+  EXPECT_EQ(summary["runs"], 0);
+
+  EXPECT_EQ(call(ctx, "GET", "/api/review/run").status, 405);
+  const ApiResponse r1 = call(ctx, "POST", "/api/review/run");
+  ASSERT_EQ(r1.status, 200) << r1.body.substr(0, 500);
+  const json run1 = json::parse(r1.body);
+  EXPECT_EQ(run1["id"], 1);
+  EXPECT_EQ(run1["time"], "t1");
+  ASSERT_EQ(call(ctx, "POST", "/api/review/run").status, 200);
+
+  const json runs = json::parse(call(ctx, "GET", "/api/review/runs").body);
+  ASSERT_EQ(runs["runs"].size(), 2u);
+  EXPECT_FALSE(runs["runs"][0].contains("results"));
+  const ApiResponse one = call(ctx, "GET", "/api/review/runs/1");
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(json::parse(one.body)["results"], run1["results"]);
+  EXPECT_EQ(call(ctx, "GET", "/api/review/runs/9").status, 404);
+  EXPECT_EQ(call(ctx, "GET", "/api/review/runs/x").status, 400);
+
+  const ApiResponse diff = call(ctx, "GET", "/api/review/diff", {}, {{"a", "1"}, {"b", "2"}});
+  ASSERT_EQ(diff.status, 200) << diff.body;
+  const json d = json::parse(diff.body);
+  EXPECT_FALSE(d.value("inputs_changed", true));
+  EXPECT_EQ(call(ctx, "GET", "/api/review/diff", {}, {{"a", "1"}}).status, 400);
+  EXPECT_EQ(call(ctx, "GET", "/api/review/diff", {}, {{"a", "1"}, {"b", "5"}}).status, 404);
+}
+
+}  // namespace
+}  // namespace evident::server
