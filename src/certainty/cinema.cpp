@@ -19,12 +19,6 @@ namespace {
 constexpr double kShareEps = 1e-10;  // shares below this are rounding noise of the contribution matrix
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
 std::string num(double v) {
   return std::isfinite(v) ? fmt::format("{:.3g}", v) : std::string("NA");
 }
@@ -162,7 +156,7 @@ const char* to_string(RobRule r) {
 }
 
 std::optional<RobRule> parse_rob_rule(const std::string& s) {
-  const std::string t = lower(s);
+  const std::string t = normalise_word(s);
   if (t == "majority") return RobRule::majority;
   if (t == "highest" || t == "max" || t == "maximum") return RobRule::highest;
   if (t == "average" || t == "mean") return RobRule::average;
@@ -182,7 +176,7 @@ const char* to_string(ReportingBias r) {
 }
 
 std::optional<ReportingBias> parse_reporting_bias(const std::string& s) {
-  const std::string t = lower(s);
+  const std::string t = normalise_word(s);
   if (t == "undetected" || t == "not detected" || t == "no") return ReportingBias::undetected;
   if (t == "suspected" || t == "some") return ReportingBias::suspected;
   if (t == "strongly suspected" || t == "major") return ReportingBias::strongly_suspected;

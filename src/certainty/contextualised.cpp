@@ -11,12 +11,6 @@
 namespace evident {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
 /// Shortest readable form of a number: up to 4 significant digits, no trailing zeros.
 std::string num(double v) {
   char buf[64];
@@ -63,7 +57,7 @@ const char* to_string(Magnitude m) {
 }
 
 std::optional<Magnitude> parse_magnitude(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "trivial" || t == "little to no" || t == "little to no effect" || t == "none" || t == "no")
     return Magnitude::trivial;
   if (t == "small") return Magnitude::small;

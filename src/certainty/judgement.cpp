@@ -5,15 +5,11 @@
 #include <cctype>
 
 namespace evident {
-namespace {
-
-std::string lower(std::string s) {
+std::string normalise_word(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::replace(s.begin(), s.end(), '_', ' ');
   return s;
 }
-
-}  // namespace
 
 const char* to_string(Concern c) {
   switch (c) {
@@ -35,7 +31,7 @@ const char* to_string(Certainty c) {
 }
 
 std::optional<Concern> parse_concern(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "no concerns" || t == "no" || t == "none" || t == "not serious") return Concern::no;
   if (t == "some concerns" || t == "some" || t == "serious") return Concern::some;
   if (t == "major concerns" || t == "major" || t == "very serious") return Concern::major;
@@ -43,7 +39,7 @@ std::optional<Concern> parse_concern(const std::string& text) {
 }
 
 std::optional<Certainty> parse_certainty(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "high") return Certainty::high;
   if (t == "moderate") return Certainty::moderate;
   if (t == "low") return Certainty::low;

@@ -9,12 +9,6 @@
 namespace evident {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
 bool high_plus(Certainty c) {
   return c == Certainty::high || c == Certainty::moderate;
 }
@@ -61,7 +55,7 @@ const char* to_string(RecommendationStrength s) {
 }
 
 std::optional<RecommendationDirection> parse_recommendation_direction(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "for") return RecommendationDirection::for_intervention;
   if (t == "against") return RecommendationDirection::against_intervention;
   if (t == "either") return RecommendationDirection::either;
@@ -69,7 +63,7 @@ std::optional<RecommendationDirection> parse_recommendation_direction(const std:
 }
 
 std::optional<RecommendationStrength> parse_recommendation_strength(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "strong") return RecommendationStrength::strong;
   if (t == "conditional" || t == "weak") return RecommendationStrength::conditional;
   return std::nullopt;
@@ -88,7 +82,7 @@ const char* to_string(ValuesVariability v) {
 }
 
 std::optional<ValuesVariability> parse_values_variability(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "none" || t == "no" || t == "no important" || t == to_string(ValuesVariability::none))
     return ValuesVariability::none;
   if (t == "possibly important" || t == to_string(ValuesVariability::possibly_important))

@@ -12,12 +12,6 @@
 namespace evident {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
 std::string fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -56,7 +50,7 @@ const char* to_string(Importance i) {
 }
 
 std::optional<Importance> parse_importance(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = normalise_word(text);
   if (t == "critical") return Importance::critical;
   if (t == "important") return Importance::important;
   if (t == "not important" || t == "of limited importance") return Importance::not_important;
@@ -129,7 +123,7 @@ SofRow summary_row(const OutcomeEvidence& ev, const std::string& intervention) {
         "no minimally important difference for '" + ev.name + "', so the size of the effect is not judged",
         "give mid (or thresholds) for this outcome");
   }
-  std::string outcome = lower(ev.name);
+  std::string outcome = normalise_word(ev.name);
   if (!ev.name.empty() && ev.name.size() > 1 && std::isupper(static_cast<unsigned char>(ev.name[1])))
     outcome = ev.name;  // keep acronyms as written
   if (have_magnitude || ev.certainty == Certainty::very_low)

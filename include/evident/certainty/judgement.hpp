@@ -29,6 +29,9 @@ enum class Concern { no, some, major };
 /// Certainty of the evidence (GRADE) = confidence in the estimate (CINeMA).
 enum class Certainty { high, moderate, low, very_low };
 
+/// A judgement word as the parsers compare it: lower case, '_' read as a space ("Very_Low" -> "very low").
+std::string normalise_word(std::string text);
+
 /// "no concerns", "some concerns", "major concerns".
 const char* to_string(Concern c);
 /// "high", "moderate", "low", "very low".
