@@ -259,12 +259,6 @@ std::string to_markdown(const Table& table) {
 // ---------------------------------------------------------------------------------------------
 // HTML
 
-std::string html_escape(std::string_view text) {
-  return svg::escape(text);
-}
-
-namespace {
-
 bool has_token(std::string_view kind, std::string_view token) {
   std::size_t pos = 0;
   while (pos <= kind.size()) {
@@ -275,6 +269,12 @@ bool has_token(std::string_view kind, std::string_view token) {
   }
   return false;
 }
+
+std::string html_escape(std::string_view text) {
+  return svg::escape(text);
+}
+
+namespace {
 
 struct Light {
   const char* colour;

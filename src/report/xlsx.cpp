@@ -64,17 +64,6 @@ lxw_color_t colour_of(const char* hex) {
   return static_cast<lxw_color_t>(std::stoul(std::string(hex + 1), nullptr, 16));
 }
 
-bool has_token(std::string_view kind, std::string_view token) {
-  std::size_t pos = 0;
-  while (pos <= kind.size()) {
-    std::size_t end = kind.find(' ', pos);
-    if (end == std::string_view::npos) end = kind.size();
-    if (kind.substr(pos, end - pos) == token) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
 /// 0 none, 1 green, 2 amber, 3 red.
 int light_of(std::string_view kind) {
   if (has_token(kind, "rob-low") || has_token(kind, "certainty-high")) return 1;

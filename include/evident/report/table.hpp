@@ -110,6 +110,8 @@ std::string to_markdown(const Table& table);
 
 /// Escapes & < > " ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);
+/// True when the space-separated style tokens `kind` (TableCell::kind) hold `token`.
+bool has_token(std::string_view kind, std::string_view token);
 /// <table class="evident-table KIND" id="evident-table-NAME"> with <caption>, <thead>, <tbody>
 /// (<td class="KIND" data-value=".." data-lower=".." data-upper="..">) and a <tfoot> of footnotes.
 std::string to_html(const Table& table);
