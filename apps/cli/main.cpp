@@ -17,6 +17,7 @@
 
 #include "batch.hpp"
 #include "certainty_cli.hpp"
+#include "cli_options.hpp"
 #include "cli_output.hpp"
 #include "report.hpp"
 #include "review.hpp"
@@ -55,23 +56,7 @@ bool make_read_options(const InputArgs& in, evident::ReadOptions& opts) {
   return options_ok(ds);
 }
 
-void add_input_options(CLI::App& cmd, InputArgs& in) {
-  cmd.add_option("file", in.file, "Data file (CSV, evident JSON, RevMan 5 .rm5)")->required();
-  cmd.add_option("--map", in.read.maps,
-                 "Read a column as a field: column=field[:outcome] (e.g. exac=events, resp=events:response); "
-                 "repeatable");
-  cmd.add_option("--format", in.read.format, "Input format: auto, csv, json, revman5")
-      ->check(CLI::IsMember({"auto", "csv", "json", "revman5"}));
-  cmd.add_option("--type", in.read.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
-  cmd.add_option("--outcome-name", in.read.outcome_name, "Name of the outcome in a single-outcome file");
-  cmd.add_option("--treatment-labels", in.read.treatment_labels,
-                 "CSV of treatment codes and labels (MetaInsight: Number,Label)");
-  cmd.add_option("--small-values", in.read.small_values,
-                 "Are small values of the outcome(s) desirable (e.g. pain) or undesirable (e.g. response)?")
-      ->check(CLI::IsMember({"desirable", "undesirable"}));
-  cmd.add_option("--mid", in.read.mid, "Minimally important difference of the outcome(s), on the analysis scale")
-      ->check(CLI::PositiveNumber);
-}
+void add_input_options(CLI::App& cmd, InputArgs& in) { evident_cli::add_read_options(cmd, in.file, in.read); }
 
 struct EffectArgs {
   evident::EffectSettings settings;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_options.hpp"
 #include "cli_output.hpp"
 #include "evident/core/version.hpp"
 #include "evident/data/read.hpp"
@@ -62,20 +63,8 @@ ReportCommand::ReportCommand(CLI::App& app) : args_(std::make_shared<ReportArgs>
       "One self-contained HTML report of the whole analysis: data, diagnostics, network and pairwise "
       "meta-analyses, figures, certainty and a methods paragraph");
   CLI::App& c = *command_;
-  c.add_option("file", a.file, "Data file (CSV, evident JSON, RevMan 5 .rm5)")->required();
+  add_read_options(c, a.file, a.read);  // --mid also adds CINeMA judgements to the report
   c.add_option("-o,--output", a.output, "Write the HTML report to this file (default: standard output)");
-  c.add_option("--map", a.read.maps, "Read a column as a field: column=field[:outcome]; repeatable");
-  c.add_option("--format", a.read.format, "Input format: auto, csv, json, revman5")
-      ->check(CLI::IsMember({"auto", "csv", "json", "revman5"}));
-  c.add_option("--type", a.read.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
-  c.add_option("--outcome-name", a.read.outcome_name, "Name of the outcome in a single-outcome file");
-  c.add_option("--treatment-labels", a.read.treatment_labels,
-               "CSV of treatment codes and labels (MetaInsight: Number,Label)");
-  c.add_option("--small-values", a.read.small_values, "Are small values of the outcome(s) desirable or undesirable?")
-      ->check(CLI::IsMember({"desirable", "undesirable"}));
-  c.add_option("--mid", a.read.mid,
-               "Minimally important difference on the analysis scale (log scale for ratios); adds CINeMA judgements")
-      ->check(CLI::PositiveNumber);
   c.add_option("--measure", a.effects.measure, "MD, SMD, ROM, OR, RR, RD, IRR, IRD, HR, GEN");
   c.add_option("--outcome", a.effects.outcome, "Only this outcome (default: all)");
   c.add_option("--cc", a.effects.cc, "Continuity correction added to zero cells (default 0.5)")

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_options.hpp"
 #include "cli_output.hpp"
 #include "evident/core/version.hpp"
 #include "evident/data/read.hpp"
@@ -46,18 +47,7 @@ struct ReviewArgs {
 
 namespace {
 
-void add_read_options(CLI::App& c, ReviewArgs& a) {
-  c.add_option("data", a.data, "Data file (CSV, evident JSON, RevMan 5 .rm5)")->required();
-  c.add_option("--map", a.read.maps, "Read a column as a field: column=field[:outcome]; repeatable");
-  c.add_option("--format", a.read.format, "Input format: auto, csv, json, revman5")
-      ->check(CLI::IsMember({"auto", "csv", "json", "revman5"}));
-  c.add_option("--type", a.read.type, "Outcome type: binary, continuous, contrast, time-to-event, rate");
-  c.add_option("--outcome-name", a.read.outcome_name, "Name of the outcome in a single-outcome file");
-  c.add_option("--small-values", a.read.small_values, "Are small values of the outcome(s) desirable or undesirable?")
-      ->check(CLI::IsMember({"desirable", "undesirable"}));
-  c.add_option("--mid", a.read.mid, "Minimally important difference of the outcome(s), on the analysis scale")
-      ->check(CLI::PositiveNumber);
-}
+void add_read_options(CLI::App& c, ReviewArgs& a) { evident_cli::add_read_options(c, a.data, a.read); }
 
 CLI::App* add_store(CLI::App& parent, const char* name, const char* help, ReviewArgs& a) {
   CLI::App* c = parent.add_subcommand(name, help);
