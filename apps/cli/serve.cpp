@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -15,7 +16,10 @@
 #include "cli_output.hpp"
 #include "evident/core/diagnostic_json.hpp"
 #include "evident/server/api.hpp"
+#include "evident/server/jobs.hpp"
+#include "evident/server/reviews.hpp"
 #include "evident/store/review_store.hpp"
+#include "web_assets.hpp"
 
 // After the library headers: <resolv.h>, which httplib.h includes, defines a macro `_res` that Eigen uses as a
 // parameter name.
@@ -28,6 +32,7 @@ namespace evident_cli {
 
 struct ServeArgs {
   std::string store;
+  std::string reviews;
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string static_dir;
@@ -71,11 +76,15 @@ ServeCommand::ServeCommand(CLI::App& app) : args_(std::make_shared<ServeArgs>())
   command_ = app.add_subcommand("serve", "Local HTTP JSON API: analyses, reports, figures and the review store");
   CLI::App& c = *command_;
   c.add_option("--store", a.store, "Review store (made by `evident review init`) for the /api/review routes");
+  c.add_option("--reviews", a.reviews,
+               "Folder of review stores (NAME.evident) the web app lists, opens and creates reviews in "
+               "(created when missing)");
   c.add_option("--port", a.port, "TCP port (default 8080; 0 = any free port, printed at start)")
       ->check(CLI::Range(0, 65535));
   c.add_option("--host", a.host,
                "Address to listen on (default 127.0.0.1, this machine only; anything else prints a warning)");
-  c.add_option("--static", a.static_dir, "Serve GET / and /static/* from this directory (default: none)");
+  c.add_option("--static", a.static_dir,
+               "Serve GET / and /static/* from this directory (default: the web app built into the binary)");
   c.add_option("--threads", a.threads, "Worker threads (default: the number of cores, at least 4)")
       ->check(CLI::Range(1u, 1024u));
   c.add_option("--max-body", a.max_body, "Largest request body in bytes (default 16 MiB; larger: HTTP 413)")
@@ -95,17 +104,34 @@ int ServeCommand::run() const {
   ctx.max_body_bytes = a.max_body;
   ctx.max_nsim = a.max_nsim;
   ctx.static_dir = a.static_dir;
+  ctx.web_assets = &web_assets();
   ctx.clock = now_utc;
-  std::mutex store_mutex;
-  std::unique_ptr<evident::store::ReviewStore> store;
+  // The registry outlives the jobs (declared first, destroyed last): a running job holds a review.
+  evident::server::ReviewRegistry reviews(a.reviews);
+  if (!a.reviews.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(a.reviews, ec);
+    if (ec) {
+      std::cerr << "evident serve: error: cannot make the reviews folder " << a.reviews << ": " << ec.message()
+                << "\n";
+      return kExitUsage;
+    }
+  }
   if (!a.store.empty()) {
     evident::store::OpenResult opened = evident::store::open_review(a.store);
     print_diagnostics(std::cerr, opened.diagnostics);
     if (!opened.store) return kExitDataError;
-    store = std::move(opened.store);
-    ctx.store = store.get();
-    ctx.store_mutex = &store_mutex;
+    std::string name = std::filesystem::path(a.store).stem().string();
+    if (!evident::server::ReviewRegistry::valid_name(name)) name = "review";
+    reviews.add(name, std::move(opened.store));
+    evident::Diagnostics ignored;
+    const auto handle = reviews.get(name, ignored);
+    ctx.store = handle->store.get();
+    ctx.store_mutex = &handle->mutex;
   }
+  ctx.reviews = &reviews;
+  evident::server::JobRegistry jobs;
+  ctx.jobs = &jobs;
   if (!is_loopback(a.host))
     std::cerr << "evident serve: warning: listening on " << a.host
               << ", not only on this machine: anyone who can reach it can run analyses and read and change the "

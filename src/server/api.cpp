@@ -23,16 +23,13 @@
 #include "evident/network/request.hpp"
 #include "evident/pairwise/request.hpp"
 #include "evident/report/html_report.hpp"
-#include "evident/store/review_run.hpp"
-#include "evident/store/review_store.hpp"
+#include "api_internal.hpp"
 
 namespace evident::server {
 
-namespace {
+namespace detail {
 
 using nlohmann::json;
-
-const SourceLocation kBody{"request", 1, 0};
 
 std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -49,8 +46,8 @@ ApiResponse error_response(int status, const Diagnostics& ds) {
   return json_response(status, json{{"ok", false}, {"diagnostics", to_json(ds)}});
 }
 
-ApiResponse error_response(int status, std::string code, std::string message, std::string hint = {},
-                           std::string field = {}) {
+ApiResponse error_response(int status, std::string code, std::string message, std::string hint,
+                           std::string field) {
   Diagnostics ds;
   Diagnostic& d = ds.error(std::move(code), SourceLocation{"request", 0, 0}, std::move(message), std::move(hint));
   d.field = std::move(field);
@@ -60,7 +57,8 @@ ApiResponse error_response(int status, std::string code, std::string message, st
 ApiResponse not_found(const std::string& path) {
   return error_response(404, "not-found", "no route or file '" + path + "'",
                         "routes: GET /api/health, POST /api/analyse, POST /api/report, POST /api/figure/NAME, "
-                        "GET /api/review, GET /api/review/runs, POST /api/review/run, GET /api/review/diff?a=&b=");
+                        "POST /api/columns, POST /api/read, GET|POST /api/reviews, /api/reviews/NAME/..., "
+                        "/api/review/... (the --store review), GET /api/jobs/ID; docs/methods/server.md");
 }
 
 ApiResponse method_not_allowed(const std::string& method, const std::string& path, const std::string& allow) {
@@ -69,6 +67,7 @@ ApiResponse method_not_allowed(const std::string& method, const std::string& pat
   return r;
 }
 
+namespace {
 /// Deepest nesting of arrays and objects in JSON text (strings skipped); stops counting past `limit`.
 std::size_t json_depth(std::string_view text, std::size_t limit) {
   std::size_t depth = 0, max_depth = 0;
@@ -94,6 +93,7 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
   }
   return max_depth;
 }
+}  // namespace
 
 /// Parses the body as a JSON object; on failure `error` holds the 400 response.
 std::optional<json> parse_object(const ApiRequest& req, const ApiContext& ctx, ApiResponse& error) {
@@ -122,16 +122,34 @@ std::optional<json> parse_object(const ApiRequest& req, const ApiContext& ctx, A
   return j;
 }
 
-/// 422 when options.nsim is over the limit (the rankogram simulations are the one unbounded cost of a request).
+// The rankogram simulations are the one unbounded cost of a request.
 std::optional<ApiResponse> check_limits(const json& body, const ApiContext& ctx) {
-  const auto opts = body.find("options");
-  if (opts == body.end() || !opts->is_object()) return std::nullopt;
-  const auto nsim = opts->find("nsim");
-  if (nsim != opts->end() && nsim->is_number() && nsim->get<double>() > static_cast<double>(ctx.max_nsim))
-    return error_response(422, "limit-exceeded", "nsim is over the server's limit of " + std::to_string(ctx.max_nsim),
-                          "ask for fewer rankogram simulations", "options.nsim");
+  for (const char* key : {"options", "network"}) {
+    const auto opts = body.find(key);
+    if (opts == body.end() || !opts->is_object()) continue;
+    const auto nsim = opts->find("nsim");
+    if (nsim != opts->end() && nsim->is_number() && nsim->get<double>() > static_cast<double>(ctx.max_nsim))
+      return error_response(422, "limit-exceeded",
+                            "nsim is over the server's limit of " + std::to_string(ctx.max_nsim),
+                            "ask for fewer rankogram simulations", std::string(key) + ".nsim");
+  }
   return std::nullopt;
 }
+
+std::optional<std::int64_t> parse_id(const std::string& s) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace detail
+
+namespace {
+
+using nlohmann::json;
+using namespace detail;
+
 
 // ---- POST /api/analyse ----
 
@@ -281,100 +299,21 @@ ApiResponse figure_route(const ApiRequest& req, const ApiContext& ctx, const std
                         "figures: " + (names.empty() ? std::string("none") : names));
 }
 
-// ---- /api/review ----
-
-json run_json(const store::RunRecord& rec, bool with_results) {
-  json j{{"id", rec.id},
-         {"time", rec.time},
-         {"input_hash", rec.input_hash},
-         {"settings", rec.settings},
-         {"software_version", rec.software_version},
-         {"last_change", rec.last_change}};
-  if (with_results) j["results"] = rec.results;
-  return j;
-}
-
-std::optional<std::int64_t> parse_id(const std::string& s) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-ApiResponse review_route(const ApiRequest& req, ApiContext& ctx, const std::string& sub) {
-  if (ctx.store == nullptr)
-    return error_response(404, "no-store", "this server has no review store",
-                          "start it with `evident serve --store FILE`");
-  std::unique_lock<std::mutex> lock;
-  if (ctx.store_mutex != nullptr) lock = std::unique_lock<std::mutex>(*ctx.store_mutex);
-  store::ReviewStore& st = *ctx.store;
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  if (sub.empty() || sub == "runs") {
-    if (!get) return method_not_allowed(req.method, req.path, "GET");
-    const json doc = st.export_json();
-    json runs = json::array();
-    for (const auto& r : doc.value("runs", json::array())) {
-      json row = r;
-      row.erase("results");
-      runs.push_back(std::move(row));
-    }
-    if (sub == "runs") return json_response(200, json{{"runs", runs}});
-    Diagnostics ds;
-    const store::ReviewSettings settings = st.settings(ds);
-    json summary{{"path", st.path()},
-                 {"schema_version", st.schema_version()},
-                 {"review", doc.value("review", json::array())},
-                 {"outcomes", doc.value("outcomes", json::array())},
-                 {"treatments", doc.value("treatments", json::array()).size()},
-                 {"studies", st.study_labels()},
-                 {"settings", to_json(settings)},
-                 {"runs", runs.size()},
-                 {"last_run", runs.empty() ? json(nullptr) : runs.back()},
-                 {"last_change", st.last_change()},
-                 {"diagnostics", to_json(ds)}};
-    return json_response(200, summary);
-  }
-  if (sub.rfind("runs/", 0) == 0) {
-    if (!get) return method_not_allowed(req.method, req.path, "GET");
-    const auto id = parse_id(sub.substr(5));
-    if (!id) return error_response(400, "bad-query", "run id must be a positive integer", {}, "id");
-    Diagnostics ds;
-    const auto rec = st.run(*id, ds);
-    if (!rec) return error_response(404, ds);
-    return json_response(200, run_json(*rec, true));
-  }
-  if (sub == "run") {
-    if (req.method != "POST") return method_not_allowed(req.method, req.path, "POST");
-    const std::string time = ctx.clock ? ctx.clock() : std::string();
-    const store::RunResult r = store::run_review(st, time, kVersion);
-    if (!r.ok()) return error_response(422, r.diagnostics);
-    json j = run_json(r.record, true);
-    j["diagnostics"] = to_json(r.diagnostics);
-    return json_response(200, j);
-  }
-  if (sub == "diff") {
-    if (!get) return method_not_allowed(req.method, req.path, "GET");
-    const auto qa = req.query.find("a");
-    const auto qb = req.query.find("b");
-    const auto a = qa == req.query.end() ? std::nullopt : parse_id(qa->second);
-    const auto b = qb == req.query.end() ? std::nullopt : parse_id(qb->second);
-    if (!a || !b)
-      return error_response(400, "bad-query", "diff needs two run ids", "GET /api/review/diff?a=1&b=2", "a, b");
-    Diagnostics ds;
-    const auto diff = store::diff_stored_runs(st, *a, *b, ds);
-    if (!diff) return error_response(ds.has_errors() ? 404 : 422, ds);
-    return json_response(200, store::to_json(*diff));
-  }
-  return not_found(req.path);
-}
-
 // ---- static files ----
 
 ApiResponse static_route(const ApiRequest& req, const ApiContext& ctx, std::string_view rest) {
   if (req.method != "GET" && req.method != "HEAD") return method_not_allowed(req.method, req.path, "GET");
   const auto rel = normalise_static_path(rest);
   if (!rel) return error_response(400, "bad-path", "refused path '" + req.path + "'", "no '..', '.' or absolute paths");
-  if (ctx.static_dir.empty()) return not_found(req.path);
+  if (ctx.static_dir.empty()) {
+    if (ctx.web_assets == nullptr) return not_found(req.path);
+    const auto it = ctx.web_assets->find(*rel);
+    if (it == ctx.web_assets->end()) return not_found(req.path);
+    ApiResponse r;
+    r.content_type = media_type(*rel);
+    r.body = std::string(it->second);
+    return r;
+  }
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path root = fs::canonical(ctx.static_dir, ec);
@@ -414,8 +353,23 @@ ApiResponse route(const ApiRequest& req, ApiContext& ctx) {
     if (m != "POST") return method_not_allowed(m, p, "POST");
     return figure_route(req, ctx, p.substr(figure.size()));
   }
-  if (p == "/api/review") return review_route(req, ctx, "");
-  if (p.rfind("/api/review/", 0) == 0) return review_route(req, ctx, p.substr(12));
+  if (p == "/api/columns") {
+    if (m != "POST") return method_not_allowed(m, p, "POST");
+    return columns_route(req, ctx);
+  }
+  if (p == "/api/read") {
+    if (m != "POST") return method_not_allowed(m, p, "POST");
+    return read_route(req, ctx);
+  }
+  if (p == "/api/reviews") return reviews_route(req, ctx, "");
+  if (p.rfind("/api/reviews/", 0) == 0) return reviews_route(req, ctx, p.substr(13));
+  if (p == "/api/review") return default_review_route(req, ctx, "");
+  if (p.rfind("/api/review/", 0) == 0) return default_review_route(req, ctx, p.substr(12));
+  const std::string jobs = "/api/jobs/";
+  if (p.rfind(jobs, 0) == 0) {
+    if (m != "GET" && m != "HEAD") return method_not_allowed(m, p, "GET");
+    return job_route(req, ctx, p.substr(jobs.size()));
+  }
   if (p == "/") return static_route(req, ctx, "");
   const std::string stat = "/static/";
   if (p.rfind(stat, 0) == 0) return static_route(req, ctx, std::string_view(p).substr(stat.size()));

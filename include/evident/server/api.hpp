@@ -10,12 +10,16 @@
 //   POST /api/report                 {"csv": "..." | "data": {...}, "options": {...}}: the HTML report of
 //                                    `evident report` (analyse_for_report + html_report), text/html
 //   POST /api/figure/{name}          as /api/report; one figure of the report (e.g. network-graph) as SVG
-//   GET  /api/review                 with a store: summary of the review (title, counts, settings, last run)
-//   GET  /api/review/runs            with a store: every run without its results
-//   GET  /api/review/runs/{id}       with a store: one run with its results
-//   POST /api/review/run             with a store: runs the review (run_review()) and returns the stored run
-//   GET  /api/review/diff?a=1&b=2    with a store: to_json(diff_stored_runs())
-//   GET  / and GET /static/{path}    files of ApiContext::static_dir (none when it is empty: 404)
+//   POST /api/columns                {"csv": text, "filename"}: the columns of a CSV file and what the reader takes
+//                                    each for (the web app's column-mapping step)
+//   POST /api/read                   {"csv" | "text" | "data", "filename", "options"}: a dry run of an import
+//   GET  /api/reviews                the reviews (--store and the --reviews folder); POST creates one
+//   .../api/reviews/{name}[/SUB]     one review (review_routes.cpp): GET summary; POST studies (import / add);
+//                                    PUT settings; POST run ({"async": true}: 202 and a job); GET runs, runs/{id},
+//                                    diff?a=&b=, report, xlsx, figures, figure/{name}
+//   /api/review[/SUB]                the same for the review of --store
+//   GET  /api/jobs/{id}              state, stage and progress of an asynchronous run; its result when done
+//   GET  / and GET /static/{path}    files of ApiContext::static_dir, else of ApiContext::web_assets (the web app)
 //
 // Errors are JSON {"ok": false, "diagnostics": [to_json(Diagnostic)...]} (evident/core/diagnostic_json.hpp)
 // with HTTP 400 (malformed JSON, a body that is not an object, a bad query or static path), 404 (unknown route or
@@ -43,6 +47,13 @@ class ReviewStore;
 
 namespace evident::server {
 
+class ReviewRegistry;
+class JobRegistry;
+
+/// Files of the web app compiled into the binary: path relative to the app's folder ("index.html",
+/// "assets/app.js") -> contents.
+using EmbeddedFiles = std::map<std::string, std::string_view, std::less<>>;
+
 struct ApiRequest {
   std::string method;  ///< "GET", "POST", ...
   std::string path;    ///< percent-decoded path without the query, e.g. "/api/analyse"
@@ -63,9 +74,12 @@ struct ApiContext {
   std::size_t max_body_bytes = 16u * 1024u * 1024u;  ///< larger bodies get 413 (the server enforces it too)
   std::size_t max_nsim = 100000;                     ///< larger "nsim" options get 422
   std::size_t max_json_depth = 64;                   ///< deeper nesting of the body's JSON gets 400
-  std::string static_dir;                            ///< empty: no static files (404)
+  std::string static_dir;                            ///< files of GET / and /static/ (empty: web_assets)
+  const EmbeddedFiles* web_assets = nullptr;         ///< used when static_dir is empty (null: 404)
   store::ReviewStore* store = nullptr;               ///< null: the /api/review routes answer 404
   std::mutex* store_mutex = nullptr;                 ///< held while the store is used (may be null)
+  ReviewRegistry* reviews = nullptr;                 ///< null: /api/reviews lists nothing, creates nothing
+  JobRegistry* jobs = nullptr;                       ///< null: runs are synchronous ("async" is ignored)
   std::function<std::string()> clock;                ///< time stamp of a run; empty: "" (the library reads no clock)
 };
 

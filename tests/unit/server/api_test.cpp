@@ -14,6 +14,9 @@
 #include "evident/data/read.hpp"
 #include "evident/network/request.hpp"
 #include "evident/server/api.hpp"
+#include "evident/server/jobs.hpp"
+#include "evident/server/reviews.hpp"
+#include "evident/store/review_run.hpp"
 #include "evident/store/review_store.hpp"
 #include "evident_test.hpp"
 
@@ -275,6 +278,202 @@ TEST(Api, ReviewStoreRoutes) {
   EXPECT_FALSE(d.value("inputs_changed", true));
   EXPECT_EQ(call(ctx, "GET", "/api/review/diff", {}, {{"a", "1"}}).status, 400);
   EXPECT_EQ(call(ctx, "GET", "/api/review/diff", {}, {{"a", "1"}, {"b", "5"}}).status, 404);
+}
+
+// ---- the web app's routes: reviews, uploads, settings, asynchronous runs, downloads ----
+
+/// A context with a reviews folder and a job registry, as `evident serve --reviews DIR` has.
+struct ReviewsServer {
+  explicit ReviewsServer(const fs::path& dir) : reviews((dir / "reviews").string()) {
+    ctx.reviews = &reviews;
+    ctx.jobs = &jobs;
+    ctx.clock = [this] { return std::string("t").append(std::to_string(++tick)); };
+  }
+  ReviewRegistry reviews;
+  JobRegistry jobs{2};
+  ApiContext ctx;
+  int tick = 0;
+};
+
+std::string upload(const std::string& file, const std::string& action, const json& options = json::object()) {
+  return json{{"csv", test::slurp(test::data_path(file))}, {"filename", file}, {"action", action}, {"options", options}}
+      .dump();
+}
+
+TEST(ApiReviews, CreateListAndErrors) {
+  TempDir tmp("reviews");
+  ReviewsServer s(tmp.path());
+  EXPECT_EQ(json::parse(call(s.ctx, "GET", "/api/reviews").body)["reviews"].size(), 0u);
+  const ApiResponse made = call(s.ctx, "POST", "/api/reviews",
+                                json{{"name", "senn"}, {"title", "Diabetes"}, {"question", {{"population", "T2D"}}}}.dump());
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(json::parse(made.body)["review"]["question"]["population"], "T2D");
+  EXPECT_TRUE(fs::exists(tmp.path() / "reviews" / "senn.evident"));
+  EXPECT_EQ(call(s.ctx, "POST", "/api/reviews", json{{"name", "senn"}}.dump()).status, 409);
+  EXPECT_EQ(first_code(call(s.ctx, "POST", "/api/reviews", json{{"name", "../etc"}}.dump())), "bad-name");
+  EXPECT_EQ(call(s.ctx, "POST", "/api/reviews", json{{"name", "a b"}}.dump()).status, 400);
+  EXPECT_EQ(call(s.ctx, "GET", "/api/reviews/..").status, 400);
+  EXPECT_EQ(call(s.ctx, "GET", "/api/reviews/missing").status, 404);
+  EXPECT_EQ(call(s.ctx, "DELETE", "/api/reviews").status, 405);
+  const json list = json::parse(call(s.ctx, "GET", "/api/reviews").body);
+  ASSERT_EQ(list["reviews"].size(), 1u);
+  EXPECT_EQ(list["reviews"][0]["title"], "Diabetes");
+  EXPECT_TRUE(list["can_create"].get<bool>());
+
+  // A second registry on the same folder (a restarted server) finds the review on disk.
+  ReviewRegistry again((tmp.path() / "reviews").string());
+  EXPECT_EQ(again.names(), std::vector<std::string>{"senn"});
+}
+
+TEST(ApiReviews, ColumnsAndDryRunRead) {
+  ApiContext ctx;
+  const ApiResponse cols = call(ctx, "POST", "/api/columns",
+                                json{{"csv", test::slurp(test::data_path("Senn2013.csv"))}, {"filename", "Senn2013.csv"}}.dump());
+  ASSERT_EQ(cols.status, 200) << cols.body;
+  const json c = json::parse(cols.body);
+  ASSERT_EQ(c["columns"].size(), 7u);
+  EXPECT_EQ(c["columns"][0]["field"], "TE");
+  EXPECT_TRUE(c["columns"][2]["field"].is_null());  // treat1.long: not a field the reader knows
+  EXPECT_EQ(c["columns"][4]["field"], "treatment");
+  EXPECT_EQ(c["columns"][4]["arm"], 1);
+  EXPECT_EQ(c["rows"].size(), 10u);
+  EXPECT_EQ(c["data_rows"], 28);
+
+  const ApiResponse ok = call(ctx, "POST", "/api/read", upload("Senn2013.csv", "imported"));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const json r = json::parse(ok.body);
+  EXPECT_EQ(r["studies"], 26);
+  EXPECT_EQ(r["treatments"].size(), 10u);
+  // A mapping that makes no sense gives the reader's own diagnostics, with the file name, as 422.
+  const ApiResponse bad =
+      call(ctx, "POST", "/api/read", upload("Senn2013.csv", "imported", {{"map", {"seTE=n"}}}));
+  EXPECT_EQ(bad.status, 422);
+  const json b = json::parse(bad.body);
+  EXPECT_FALSE(b["ok"].get<bool>());
+  EXPECT_NE(b["diagnostics"].dump().find("Senn2013.csv"), std::string::npos);
+  EXPECT_EQ(call(ctx, "POST", "/api/read", json{{"filename", "x.csv"}}.dump()).status, 422);
+  EXPECT_EQ(call(ctx, "POST", "/api/read", upload("Senn2013.csv", "imported", {{"map", 3}})).status, 422);
+}
+
+TEST(ApiReviews, ImportSettingsRunAsyncDiffAndDownloads) {
+  TempDir tmp("flow");
+  ReviewsServer s(tmp.path());
+  ASSERT_EQ(call(s.ctx, "POST", "/api/reviews", json{{"name", "senn"}}.dump()).status, 201);
+  const ApiResponse imported = call(s.ctx, "POST", "/api/reviews/senn/studies", upload("Senn2013.csv", "imported"));
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  EXPECT_EQ(json::parse(imported.body)["added"].size(), 26u);
+  // The same studies again: every label exists, nothing is added.
+  EXPECT_EQ(first_code(call(s.ctx, "POST", "/api/reviews/senn/studies", upload("Senn2013.csv", "added"))),
+            "store-study-exists");
+
+  // Settings: a merge patch, checked as `evident nma` checks them.
+  const ApiResponse set = call(s.ctx, "PUT", "/api/reviews/senn/settings", json{{"network", {{"reference", "plac"}}}}.dump());
+  ASSERT_EQ(set.status, 200) << set.body;
+  const json settings = json::parse(set.body)["settings"];
+  EXPECT_EQ(settings["network"]["reference"], "plac");
+  EXPECT_EQ(settings["network"]["method_tau"], "DL");  // kept
+  EXPECT_EQ(call(s.ctx, "PUT", "/api/reviews/senn/settings", json{{"network", {{"method_tau", "XX"}}}}.dump()).status,
+            422);
+  EXPECT_EQ(first_code(call(s.ctx, "PUT", "/api/reviews/senn/settings", json{{"network", {{"nsim", 1e9}}}}.dump())),
+            "limit-exceeded");
+
+  // An asynchronous run: 202 and a job whose result is the stored run.
+  const ApiResponse started = call(s.ctx, "POST", "/api/reviews/senn/run", json{{"async", true}}.dump());
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string job = json::parse(started.body)["job"];
+  ASSERT_TRUE(s.jobs.wait(job));
+  const json status = json::parse(call(s.ctx, "GET", "/api/jobs/" + job).body);
+  ASSERT_EQ(status["state"], "done") << status.dump().substr(0, 500);
+  EXPECT_EQ(status["progress"], 1.0);
+  const json run1 = status["result"];
+  EXPECT_EQ(run1["id"], 1);
+  EXPECT_EQ(run1["results"]["outcomes"][0]["reference"], "plac");
+  EXPECT_EQ(json::parse(call(s.ctx, "GET", "/api/reviews/senn/runs/1").body)["results"], run1["results"]);
+  EXPECT_EQ(call(s.ctx, "GET", "/api/jobs/999").status, 404);
+
+  // Add a study, run again (synchronously), and the diff names it.
+  const std::string extra =
+      "TE,seTE,treat1,treat2,studlab\n-1.2,0.2,metf,plac,NewTrial2026\n";
+  const ApiResponse added = call(s.ctx, "POST", "/api/reviews/senn/studies",
+                                 json{{"csv", extra}, {"filename", "new.csv"}, {"action", "added"}}.dump());
+  ASSERT_EQ(added.status, 200) << added.body;
+  ASSERT_EQ(call(s.ctx, "POST", "/api/reviews/senn/run").status, 200);
+  const ApiResponse diff = call(s.ctx, "GET", "/api/reviews/senn/diff", {}, {{"a", "1"}, {"b", "2"}});
+  ASSERT_EQ(diff.status, 200) << diff.body;
+  const json d = json::parse(diff.body);
+  EXPECT_TRUE(d["inputs_changed"].get<bool>());
+  EXPECT_NE(d["changes"].dump().find("NewTrial2026"), std::string::npos);
+
+  // Downloads: the report, its figures and the workbook of the current data.
+  const ApiResponse report = call(s.ctx, "GET", "/api/reviews/senn/report");
+  ASSERT_EQ(report.status, 200) << report.body.substr(0, 300);
+  EXPECT_EQ(report.content_type.rfind("text/html", 0), 0u);
+  EXPECT_NE(report.body.find("NewTrial2026"), std::string::npos);
+  const json figures = json::parse(call(s.ctx, "GET", "/api/reviews/senn/figures").body)["figures"];
+  ASSERT_FALSE(figures.empty());
+  const ApiResponse svg = call(s.ctx, "GET", "/api/reviews/senn/figure/" + figures[0].get<std::string>());
+  EXPECT_EQ(svg.content_type, "image/svg+xml");
+  EXPECT_NE(svg.body.find("<svg"), std::string::npos);
+  EXPECT_EQ(call(s.ctx, "GET", "/api/reviews/senn/figure/none").status, 404);
+  const ApiResponse xlsx = call(s.ctx, "GET", "/api/reviews/senn/xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a ZIP container
+}
+
+TEST(ApiReviews, EmptyReviewHasNoReportAndRunFails) {
+  TempDir tmp("empty");
+  ReviewsServer s(tmp.path());
+  ASSERT_EQ(call(s.ctx, "POST", "/api/reviews", json{{"name", "e"}}.dump()).status, 201);
+  EXPECT_EQ(first_code(call(s.ctx, "GET", "/api/reviews/e/report")), "no-studies");
+  const ApiResponse started = call(s.ctx, "POST", "/api/reviews/e/run", json{{"async", true}}.dump());
+  ASSERT_EQ(started.status, 202);
+  const std::string job = json::parse(started.body)["job"];
+  ASSERT_TRUE(s.jobs.wait(job));
+  const json status = json::parse(call(s.ctx, "GET", "/api/jobs/" + job).body);
+  EXPECT_EQ(status["state"], "failed");
+  EXPECT_EQ(status["status"], 422);
+}
+
+TEST(ApiReviews, JobRegistryLimitsAndProgress) {
+  JobRegistry jobs(1, 2);
+  std::mutex gate;
+  gate.lock();
+  const auto first = jobs.start([&gate](const JobProgress& progress) {
+    progress("half", 0.5);
+    progress("back", 0.25);  // never goes back
+    std::lock_guard<std::mutex> wait(gate);
+    return JobOutcome{200, json{{"x", 1}}};
+  });
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(jobs.start([](const JobProgress&) { return JobOutcome{}; }));  // one at a time
+  for (int i = 0; i < 200 && jobs.status(*first)->at("progress") != 0.5; ++i) usleep(1000);
+  EXPECT_EQ(jobs.status(*first)->at("progress"), 0.5);
+  EXPECT_EQ(jobs.status(*first)->at("state"), "running");
+  gate.unlock();
+  ASSERT_TRUE(jobs.wait(*first));
+  EXPECT_EQ(jobs.status(*first)->at("result")["x"], 1);
+  // Only the newest finished jobs are kept.
+  for (int i = 0; i < 3; ++i) {
+    const auto id = jobs.start([](const JobProgress&) -> JobOutcome { throw std::runtime_error("boom"); });
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(jobs.wait(*id));
+    EXPECT_EQ(jobs.status(*id)->at("state"), "failed");
+  }
+  EXPECT_FALSE(jobs.status(*first));
+}
+
+TEST(ApiReviews, EmbeddedWebAssets) {
+  const EmbeddedFiles files = {{"index.html", "<!doctype html><title>evident</title>"},
+                               {"assets/app.js", "console.log(1)"}};
+  ApiContext ctx;
+  ctx.web_assets = &files;
+  const ApiResponse index = call(ctx, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<!doctype html><title>evident</title>");
+  const ApiResponse js = call(ctx, "GET", "/static/assets/app.js");
+  EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(call(ctx, "GET", "/static/assets/none.js").status, 404);
+  EXPECT_EQ(call(ctx, "GET", "/static/../secret").status, 400);
 }
 
 }  // namespace
