@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$ROOT/scripts/setup-debian.sh"
+bash "$ROOT/scripts/setup-web.sh"
 bash "$ROOT/scripts/build.sh" "$@"
 BUILD_DIR="$ROOT/build"
 [ "${1:-}" = "--sanitize" ] && BUILD_DIR="$ROOT/build-asan"

@@ -8,7 +8,7 @@
 #include "cli_output.hpp"
 #include "evident/certainty/cinema.hpp"
 #include "evident/certainty/grade.hpp"
-#include "evident/certainty/network_sof.hpp"
+#include "evident/certainty/network_certainty.hpp"
 
 namespace evident_cli {
 
@@ -42,20 +42,13 @@ bool load_judgements(const CertaintyArgs& args, evident::CertaintyJudgements& ou
 nlohmann::json network_certainty(const evident::NetworkAnalysis& a, const evident::Dataset& data,
                                  const evident::Outcome& outcome, const CertaintyArgs& args,
                                  const evident::CertaintyJudgements& j, evident::Diagnostics& all) {
-  evident::CinemaOptions o;
-  o.rob_rule = o.indirectness_rule = evident::parse_rob_rule(args.rob_rule).value_or(evident::RobRule::majority);
-  o.incoherence_rule =
-      args.incoherence == "side-p" ? evident::IncoherenceRule::side_p : evident::IncoherenceRule::ci_agreement;
+  // The option values were checked by CLI11 (IsMember), so cinema_options() reports nothing here.
+  evident::Diagnostics ignored;
+  evident::CinemaOptions o = evident::cinema_options(args.rob_rule, args.incoherence, ignored);
   evident::apply(j, o);
-  const evident::CinemaResult r = evident::cinema(a, data, o);
-  all.append(r.diagnostics);
-  nlohmann::json out = evident::to_json(r);
-  out["method"] = "CINeMA";
-  nlohmann::json sofs = nlohmann::json::array();
-  if (r.ok())
-    for (const auto& sof : evident::network_summary_of_findings(a, r, data, outcome)) sofs.push_back(evident::to_json(sof));
-  out["summary_of_findings"] = std::move(sofs);
-  return out;
+  const evident::NetworkCertainty r = evident::network_certainty(a, data, outcome, o);
+  all.append(r.cinema.diagnostics);
+  return evident::to_json(r);
 }
 
 nlohmann::json pairwise_certainty(const evident::PairwiseAnalysis& a, const evident::Dataset& data,

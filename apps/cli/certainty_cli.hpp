@@ -29,6 +29,7 @@ bool load_judgements(const CertaintyArgs& args, evident::CertaintyJudgements& ou
 
 /// CINeMA judgements of every comparison of `a`: JSON, and notes/errors appended to `all`.
 /// With them, "summary_of_findings": one SoF table per treatment versus the reference (network_sof.hpp).
+/// The library's evident::network_certainty() computes it (the living-review store uses the same function).
 nlohmann::json network_certainty(const evident::NetworkAnalysis& a, const evident::Dataset& data,
                                  const evident::Outcome& outcome, const CertaintyArgs& args,
                                  const evident::CertaintyJudgements& j, evident::Diagnostics& all);

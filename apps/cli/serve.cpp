@@ -1,8 +1,10 @@
 // `evident serve`: see serve.hpp.
 #include "serve.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -152,23 +154,48 @@ int ServeCommand::run() const {
   svr.set_write_timeout(a.timeout, 0);
   svr.set_keep_alive_timeout(5);
 
-  const auto handler = [&ctx](const httplib::Request& req, httplib::Response& res) {
+  const auto respond = [&ctx](const httplib::Request& req, std::string body, httplib::Response& res) {
     evident::server::ApiRequest ar;
     ar.method = req.method;
     ar.path = req.path;
     for (const auto& [k, v] : req.params) ar.query.emplace(k, v);
-    ar.body = req.body;
+    ar.body = std::move(body);
     ar.content_type = req.get_header_value("Content-Type");
     const evident::server::ApiResponse r = evident::server::handle(ar, ctx);
     res.status = r.status;
     if (!r.allow.empty()) res.set_header("Allow", r.allow);
     res.set_content(r.body, r.content_type.c_str());
   };
+  const auto handler = [&respond](const httplib::Request& req, httplib::Response& res) {
+    respond(req, req.body, res);
+  };
+  // Bodies are read through a content reader: cpp-httplib would otherwise parse an
+  // application/x-www-form-urlencoded body (what `curl --data` sends) as a form and refuse it over 8 KiB, a limit
+  // compiled into Debian's libcpp-httplib. The --max-body limit still applies (413).
+  const auto body_handler = [&respond, &ctx](const httplib::Request& req, httplib::Response& res,
+                                             const httplib::ContentReader& reader) {
+    std::string body;
+    const std::size_t limit = ctx.max_body_bytes;
+    const bool complete = reader([&body, limit](const char* data, std::size_t length) {
+      body.append(data, std::min(length, limit + 1 - std::min(body.size(), limit + 1)));
+      return body.size() <= limit;  // one byte over the limit is enough for handle() to answer 413
+    });
+    if (!complete && body.size() <= limit) {
+      // cpp-httplib refused the body before reading it (a Content-Length over the limit), or the client stopped
+      // sending it.
+      const std::string length = req.get_header_value("Content-Length");
+      const bool too_large = !length.empty() && std::strtoull(length.c_str(), nullptr, 10) > limit;
+      res.status = too_large ? 413 : 400;
+      res.set_content(status_body(res.status), "application/json");
+      return;
+    }
+    respond(req, std::move(body), res);
+  };
   svr.Get(".*", handler);
-  svr.Post(".*", handler);
-  svr.Put(".*", handler);
-  svr.Patch(".*", handler);
-  svr.Delete(".*", handler);
+  svr.Post(".*", body_handler);
+  svr.Put(".*", body_handler);
+  svr.Patch(".*", body_handler);
+  svr.Delete(".*", body_handler);
   svr.Options(".*", handler);
   svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

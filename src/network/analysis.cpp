@@ -31,6 +31,7 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
   a.outcome = set.outcome;
   a.time_point = outcome.time_point;
   a.measure = set.measure;
+  if (options.progress) options.progress("network meta-analysis", 0.0);
   a.nma = network_meta_analysis(nma_input_from_effects(set), options.nma);
   if (options.small_values) {
     a.small_values = *options.small_values;
@@ -112,7 +113,8 @@ NetworkAnalysis analyse_network(const Outcome& outcome, const EffectSet& set, co
     Eigen::VectorXd mean;
     Eigen::MatrixXd cov;
     estimates_against(a.nma.random, ref, mean, cov);
-    a.rankogram_random = rankogram(a.nma.treatments, mean, cov, a.small_values, options.nsim, options.seed);
+    a.rankogram_random =
+        rankogram(a.nma.treatments, mean, cov, a.small_values, options.nsim, options.seed, options.progress);
   }
   return a;
 }
@@ -129,6 +131,10 @@ std::vector<NetworkAnalysis> analyse_network_outcome(const Outcome& outcome, con
   for (std::size_t s = 0; s < count; ++s) {
     NetworkOptions o = options;
     o.nma.subnetwork = s;
+    if (options.progress)
+      o.progress = [&options, s, count](std::string_view stage, double f) {
+        options.progress(stage, (static_cast<double>(s) + f) / static_cast<double>(count));
+      };
     out.push_back(analyse_network(outcome, set, o));
     out.back().subnetwork = s;
   }

@@ -192,7 +192,8 @@ PScoreResult p_scores(const std::vector<std::string>& treatments, const Eigen::M
 }
 
 RankogramResult rankogram(const std::vector<std::string>& treatments, const Eigen::VectorXd& mean,
-                          const Eigen::MatrixXd& cov, SmallValues small_values, std::size_t nsim, std::uint64_t seed) {
+                          const Eigen::MatrixXd& cov, SmallValues small_values, std::size_t nsim, std::uint64_t seed,
+                          const ProgressFn& progress) {
   RankogramResult r;
   r.treatments = treatments;
   r.small_values = small_values;
@@ -283,7 +284,15 @@ RankogramResult rankogram(const std::vector<std::string>& treatments, const Eige
   Eigen::VectorXd z(n);
   Eigen::VectorXd theta(n);
   std::vector<std::size_t> order(nn);
+  // Progress: at most ~100 reports, checked by one comparison per draw (no call per draw).
+  const std::size_t report_every = std::max<std::size_t>(1, (nsim + 99) / 100);
+  std::size_t next_report = progress ? report_every : nsim + 1;
+  if (progress) progress("rankogram", 0.0);
   for (std::size_t s = 0; s < nsim; ++s) {
+    if (s == next_report) {
+      progress("rankogram", static_cast<double>(s) / static_cast<double>(nsim));
+      next_report += report_every;
+    }
     for (Eigen::Index i = 0; i < n; ++i) z(i) = normals.next();
     theta.noalias() = L * z;
     theta += mean;
@@ -308,6 +317,7 @@ RankogramResult rankogram(const std::vector<std::string>& treatments, const Eige
     }
   }
 
+  if (progress) progress("rankogram", 1.0);
   r.rank_probability = counts / static_cast<double>(nsim);
   r.sucra.assign(nn, kNaN);
   r.mean_rank.assign(nn, 0.0);

@@ -97,11 +97,19 @@ ReadResult read_upload(const json& body) {
   ParsedRequest parsed = parse_request(dump(request), kBody);
   ds.append(parsed.diagnostics);
   if (ds.has_errors() || !parsed.request) return r;
+  const std::string filename = filename_of(body, has_data ? "data.json" : "upload.csv");
   ReadSettings rs = parsed.request->read;
-  const ReadOptions ropts = make_read_options(rs, ds);
+  // As the CLI names a single-outcome file's outcome: after the file, unless the options name it.
+  const bool named = body.contains("options") && body["options"].contains("outcome_name");
+  if (!named) {
+    const auto dot = filename.rfind('.');
+    rs.outcome_name = dot == std::string::npos || dot == 0 ? filename : filename.substr(0, dot);
+  }
+  ReadOptions ropts = make_read_options(rs, ds);
   if (ds.has_errors()) return r;
-  ReadResult read = has_data ? read_json(dump(body["data"]), filename_of(body, "data.json"), ropts)
-                             : read_text(text, filename_of(body, "upload.csv"), ropts);
+  ropts.format = InputFormat::auto_detect;  // the batch request's "csv" key set CSV; any format is welcome here
+  ReadResult read =
+      has_data ? read_json(dump(body["data"]), filename, ropts) : read_text(text, filename, ropts);
   ds.append(read.diagnostics);
   r.dataset = std::move(read.dataset);
   return r;

@@ -104,6 +104,18 @@ ApiResponse studies_route(const ApiRequest& req, const ApiContext& ctx, const Ta
     return error_response(422, read.diagnostics);
   }
   const auto lock = lock_of(t);
+  // Data of another type under a stored outcome's name would be excluded at the next run; refuse it now.
+  for (const auto& stored : t.store->export_json().value("outcomes", json::array()))
+    for (const Outcome& o : read.dataset.outcomes)
+      if (o.name == stored.value("name", "") && o.time_point.value_or("") == stored.value("time_point", "") &&
+          to_string(o.type) != stored.value("type", ""))
+        read.diagnostics
+            .error("outcome-type-mismatch", SourceLocation{body->value("filename", std::string("request")), 0, 0},
+                   "the review's outcome '" + o.name + "' is " + stored.value("type", "") + " but the data give it as " +
+                       to_string(o.type),
+                   "name the outcome of these data differently (\"outcome_name\"), or check the column mapping")
+            .field = "outcome_name";
+  if (read.diagnostics.has_errors()) return error_response(422, read.diagnostics);
   const Diagnostics added = t.store->add_studies(read.dataset, ctx.clock ? ctx.clock() : std::string(), action);
   read.diagnostics.append(added);
   if (added.has_errors()) return error_response(422, read.diagnostics);
@@ -140,7 +152,7 @@ ApiResponse settings_route(const ApiRequest& req, const ApiContext& ctx, const T
 JobOutcome run_now(const Target& t, const std::string& time, const JobProgress& progress) {
   if (progress) progress("waiting for the review", 0.0);
   const auto lock = lock_of(t);
-  const store::RunResult r = store::run_review(*t.store, time, kVersion);
+  const store::RunResult r = store::run_review(*t.store, time, kVersion, progress);
   if (!r.ok()) return {422, json{{"ok", false}, {"diagnostics", to_json(r.diagnostics)}}};
   json j = run_json(r.record, true);
   j["diagnostics"] = to_json(r.diagnostics);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "evident/certainty/network_certainty.hpp"
 #include "evident/core/diagnostic_json.hpp"
 #include "evident/data/json_io.hpp"
 #include "evident/effects/effect_size.hpp"
@@ -106,20 +107,72 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 }  // namespace
 
-RunResult run_review(ReviewStore& store, const std::string& time, const std::string& software_version) {
+namespace {
+
+/// Forwards progress reports, clamped to [0, 1] and never decreasing (ProgressFn's contract).
+class Reporter {
+ public:
+  explicit Reporter(const ProgressFn& fn) : fn_(fn) {}
+  void operator()(std::string_view stage, double fraction) {
+    if (!fn_) return;
+    last_ = std::max(last_, std::clamp(fraction, 0.0, 1.0));
+    fn_(stage, last_);
+  }
+  [[nodiscard]] explicit operator bool() const { return static_cast<bool>(fn_); }
+
+ private:
+  const ProgressFn& fn_;
+  double last_ = 0.0;
+};
+
+// Shares of one outcome's slice of the progress bar: effect sizes, NMA, rankogram, certainty.
+constexpr double kEffectsAt = 0.0, kNmaAt = 0.05, kRankAt = 0.30, kCertaintyAt = 0.85;
+// Shares of the whole run: reading the data, the outcomes, saving.
+constexpr double kOutcomesFrom = 0.02, kOutcomesTo = 0.97;
+
+}  // namespace
+
+RunResult run_review(ReviewStore& store, const std::string& time, const std::string& software_version,
+                     const ProgressFn& progress) {
   RunResult r;
+  Reporter report(progress);
+  report("reading data", 0.0);
   Diagnostics& ds = r.diagnostics;
   const ReviewSettings settings = store.settings(ds);
   const Dataset data = store.dataset(ds);
-  if (ds.has_errors()) return r;
-  const NetworkOptions nopts = make_network_options(settings.network, ds);
-  if (ds.has_errors()) return r;
+  if (ds.has_errors()) {
+    report("done", 1.0);
+    return r;
+  }
+  NetworkOptions nopts = make_network_options(settings.network, ds);
+  Diagnostics rule_problems;
+  const CinemaOptions copts = cinema_options(settings.rob_rule, settings.incoherence_rule, rule_problems);
+  for (const Diagnostic& d : rule_problems.items()) ds.error("store-bad-settings", d.location, d.message, d.hint);
+  if (ds.has_errors()) {
+    report("done", 1.0);
+    return r;
+  }
   EffectSettings es;
   es.measure = settings.measure;
+  std::size_t to_run = 0;
+  for (const Outcome& o : data.outcomes)
+    if (!o.data.empty()) ++to_run;
+  const double width = to_run ? (kOutcomesTo - kOutcomesFrom) / static_cast<double>(to_run) : 0.0;
   json outcomes = json::array();
   bool any = false;
+  std::size_t done = 0;
   for (const Outcome& o : data.outcomes) {
     if (o.data.empty()) continue;
+    const double base = kOutcomesFrom + width * static_cast<double>(done++);
+    const std::string prefix = "outcome " + o.name + ": ";
+    report(prefix + "effect sizes", base + kEffectsAt * width);
+    if (report)
+      nopts.progress = [&report, &prefix, base, width](std::string_view stage, double f) {
+        if (stage == "rankogram")
+          report(prefix + "rankogram", base + (kRankAt + (kCertaintyAt - kRankAt) * f) * width);
+        else
+          report(prefix + std::string(stage), base + (kNmaAt + (kRankAt - kNmaAt) * f) * width);
+      };
     Diagnostics od;
     const EffectOptions eo = make_effect_options(es, o, od);
     if (!od.has_errors()) {
@@ -130,7 +183,30 @@ RunResult run_review(ReviewStore& store, const std::string& time, const std::str
           Diagnostics all = od;
           all.append(a.nma.diagnostics);
           all.append(a.diagnostics);
-          outcomes.push_back(summarise(a, o, all));
+          std::optional<NetworkCertainty> certainty;
+          if (settings.certainty && a.nma.ok()) {
+            report(prefix + "certainty", base + kCertaintyAt * width);
+            certainty = network_certainty(a, data, o, copts);
+            // A certainty step that cannot run (e.g. the contribution matrix skipped) does not fail the run: its
+            // errors stay errors in the outcome's "certainty" object and are warnings of the run.
+            Diagnostics demoted = certainty->cinema.diagnostics;
+            for (Diagnostic& d : demoted.items())
+              if (d.severity == Severity::error) {
+                d.severity = Severity::warning;
+                d.message = "certainty not rated: " + d.message;
+              }
+            all.append(demoted);
+            ds.append(demoted);
+          }
+          json summary = summarise(a, o, all);
+          if (certainty) {
+            summary["certainty"] = to_json(*certainty);
+            summary["cinema"] = overall_ratings(certainty->cinema);
+            json recs = json::array();
+            for (const RecommendationDraft& d : draft_recommendations(*certainty)) recs.push_back(to_json(d));
+            summary["recommendations"] = std::move(recs);
+          }
+          outcomes.push_back(std::move(summary));
           any = any || a.nma.ok();
           ds.append(a.nma.diagnostics);
           ds.append(a.diagnostics);
@@ -142,11 +218,14 @@ RunResult run_review(ReviewStore& store, const std::string& time, const std::str
     outcomes.push_back(json{{"outcome", o.name}, {"ok", false}, {"diagnostics", to_json(od)}});
     ds.append(od);
   }
+  nopts.progress = nullptr;
   if (!any) {
     ds.error("store-nothing-to-run", SourceLocation{store.path(), 0, 0}, "no outcome of the review could be analysed",
              "import data with 'evident review import'");
+    report("done", 1.0);
     return r;
   }
+  report("saving", kOutcomesTo);
   RunRecord& rec = r.record;
   rec.time = time;
   rec.input_hash = fnv1a64_hex(write_json(data, -1));
@@ -158,6 +237,7 @@ RunResult run_review(ReviewStore& store, const std::string& time, const std::str
   const Diagnostics stored = store.add_run(rec, id);
   ds.append(stored);
   if (!stored.has_errors()) r.id = rec.id = id;
+  report("done", 1.0);
   return r;
 }
 
@@ -225,6 +305,22 @@ RunDiff diff_runs(const RunRecord& a, const RunRecord& b, const std::vector<Chan
       if (item.value().is_string()) ratings[item.key()].second = item.value().get<std::string>();
     for (const auto& [comparison, pr] : ratings)
       if (pr.first != pr.second) od.ratings.push_back({comparison, pr.first, pr.second});
+    std::map<std::string, RecommendationChange> drafts;
+    auto take_drafts = [&](const json* o, bool in_b) {
+      if (!o || !o->contains("recommendations") || !(*o)["recommendations"].is_array()) return;
+      for (const auto& rec : (*o)["recommendations"]) {
+        if (!rec.is_object()) continue;
+        const std::string key = rec.value("intervention", std::string()) + ":" + rec.value("comparator", std::string());
+        RecommendationChange& c = drafts[key];
+        c.comparison = key;
+        (in_b ? c.direction_b : c.direction_a) = rec.value("direction", std::string());
+        (in_b ? c.strength_b : c.strength_a) = rec.value("strength", std::string());
+      }
+    };
+    take_drafts(x, false);
+    take_drafts(y, true);
+    for (const auto& [key, c] : drafts)
+      if (c.direction_a != c.direction_b || c.strength_a != c.strength_b) od.recommendations.push_back(c);
     d.outcomes.push_back(std::move(od));
   }
   return d;
@@ -284,6 +380,12 @@ nlohmann::json to_json(const RunDiff& d) {
     for (const RatingChange& r : o.ratings)
       rs.push_back({{"comparison", r.comparison}, {"a", r.rating_a}, {"b", r.rating_b}});
     jo["ratings"] = std::move(rs);
+    json recs = json::array();
+    for (const RecommendationChange& c : o.recommendations)
+      recs.push_back({{"comparison", c.comparison},
+                      {"a", {{"direction", c.direction_a}, {"strength", c.strength_a}}},
+                      {"b", {{"direction", c.direction_b}, {"strength", c.strength_b}}}});
+    jo["recommendations"] = std::move(recs);
     outcomes.push_back(std::move(jo));
   }
   out["outcomes"] = std::move(outcomes);
@@ -321,6 +423,12 @@ std::string render_text(const RunDiff& d) {
     for (const RatingChange& r : o.ratings)
       out += fmt::format("  CINeMA {}: {} -> {}\n", r.comparison, r.rating_a.empty() ? "-" : r.rating_a,
                          r.rating_b.empty() ? "-" : r.rating_b);
+    auto draft = [](const std::string& direction, const std::string& strength) {
+      return direction.empty() ? std::string("-") : strength + " " + direction;
+    };
+    for (const RecommendationChange& c : o.recommendations)
+      out += fmt::format("  draft recommendation {}: {} -> {}\n", c.comparison, draft(c.direction_a, c.strength_a),
+                         draft(c.direction_b, c.strength_b));
   }
   return out;
 }
@@ -344,6 +452,17 @@ std::string render_run_summary(const RunRecord& run) {
                          e.value("crosses_null", false) ? " (CI crosses the null)" : "");
     if (o.contains("rank") && !o["rank"].empty())
       out += fmt::format("  rank (P-score): {}\n", join(strings(o["rank"]), " > "));
+    if (o.contains("cinema") && o["cinema"].is_object() && !o["cinema"].empty()) {
+      const std::string ref = o.value("reference", std::string());
+      std::vector<std::string> parts;
+      for (const auto& e : o.contains("estimates") ? o["estimates"] : empty) {
+        const std::string t = e.value("treatment", std::string());
+        for (const std::string& key : {t + ":" + ref, ref + ":" + t})
+          if (o["cinema"].contains(key) && o["cinema"][key].is_string())
+            parts.push_back(t + " " + o["cinema"][key].get<std::string>());
+      }
+      if (!parts.empty()) out += fmt::format("  CINeMA versus '{}': {}\n", ref, join(parts, ", "));
+    }
   }
   return out;
 }

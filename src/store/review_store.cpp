@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "evident/certainty/network_certainty.hpp"
 #include "evident/data/json_io.hpp"
 #include "evident/data/read.hpp"
 
@@ -281,7 +282,8 @@ nlohmann::json to_json(const ReviewSettings& s) {
                 {"funnel_order", n.funnel_order},
                 {"contribution", n.contribution},
                 {"skip", n.skip},
-                {"full", n.full}}}};
+                {"full", n.full}}},
+              {"certainty", {{"on", s.certainty}, {"rob_rule", s.rob_rule}, {"incoherence_rule", s.incoherence_rule}}}};
 }
 
 ReviewSettings settings_from_json(const nlohmann::json& j, Diagnostics& diagnostics) {
@@ -303,9 +305,21 @@ ReviewSettings settings_from_json(const nlohmann::json& j, Diagnostics& diagnost
       if (n.contains("skip")) o.skip = n["skip"].get<std::vector<std::string>>();
       if (n.contains("full")) o.full = n["full"].get<bool>();
     }
+    if (j.contains("certainty")) {
+      const json& c = j["certainty"];
+      if (c.contains("on")) s.certainty = c["on"].get<bool>();
+      if (c.contains("rob_rule")) s.rob_rule = c["rob_rule"].get<std::string>();
+      if (c.contains("incoherence_rule")) s.incoherence_rule = c["incoherence_rule"].get<std::string>();
+    }
   } catch (const json::exception& e) {
     diagnostics.error("store-bad-settings", {}, std::string("stored settings are malformed: ") + e.what());
   }
+  if (!parse_rob_rule(s.rob_rule))
+    diagnostics.error("store-bad-settings", {}, "unknown certainty rob_rule '" + s.rob_rule + "'",
+                      "use one of: majority, highest, average");
+  if (!parse_incoherence_rule(s.incoherence_rule))
+    diagnostics.error("store-bad-settings", {}, "unknown certainty incoherence_rule '" + s.incoherence_rule + "'",
+                      "use one of: ci-agreement, side-p");
   return s;
 }
 
@@ -598,6 +612,8 @@ Diagnostics ReviewStore::set_treatment_class(const std::string& treatment, const
 
 Diagnostics ReviewStore::set_settings(const ReviewSettings& settings, const std::string& time) {
   Diagnostics ds;
+  (void)settings_from_json(to_json(settings), ds);  // unknown certainty rules: nothing is stored
+  if (ds.has_errors()) return ds;
   Transaction tx(db_);
   const std::string text = to_json(settings).dump();
   Stmt s(db_, "INSERT OR REPLACE INTO settings(key, value) VALUES('analysis', ?1)");

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evident/core/progress.hpp"
 #include "evident/data/dataset.hpp"
 #include "evident/effects/effect_size.hpp"
 #include "evident/network/contribution.hpp"
@@ -66,6 +67,11 @@ struct NetworkOptions {
   /// 2e6 cells keeps the 300-study / 30-treatment network whole and the JSON of a 1,500-study /
   /// 80-treatment network in the tens of MB instead of about 1 GB.
   std::size_t matrix_cells_limit = 2'000'000;
+  /// Progress reports (evident/core/progress.hpp): ("network meta-analysis", 0) when the fit starts, then the
+  /// rankogram's ("rankogram", fraction of draws) at most about 100 times. With each_subnetwork the fractions of
+  /// the refitted parts are spread over [0, 1] in order (the first whole-network pass reports too). Empty = none;
+  /// no result depends on it.
+  ProgressFn progress;
 };
 
 struct NetworkAnalysis {

@@ -52,6 +52,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evident/core/diagnostic.hpp"
+#include "evident/core/progress.hpp"
 
 namespace evident {
 
@@ -91,9 +92,11 @@ struct RankogramResult {
 /// per treatment (the effect versus a common reference, 0 for the reference itself); cov is n x n,
 /// symmetric, positive semi-definite. Errors (no exception): sizes not matching, non-finite values,
 /// asymmetric or clearly indefinite covariance, nsim = 0, bad treatment names.
+/// `progress`, when set, is called with ("rankogram", fraction of draws done) before the first draw, after every
+/// ceil(nsim / 100)-th draw and at the end (at most about 100 calls; the draws do not depend on it).
 RankogramResult rankogram(const std::vector<std::string>& treatments, const Eigen::VectorXd& mean,
                           const Eigen::MatrixXd& cov, SmallValues small_values, std::size_t nsim = 1000,
-                          std::uint64_t seed = 1);
+                          std::uint64_t seed = 1, const ProgressFn& progress = {});
 
 /// {"method": "P-score", "small_values", "treatments", "pscore": {treatment: value},
 ///  "P": {"rownames", "colnames", "data"} (null on the diagonal), "diagnostics"}

@@ -15,9 +15,27 @@
 // crosses_null: lower <= 0 <= upper (0 on the analysis scale, i.e. a ratio of 1). crosses_mid (when the outcome
 // has a MID): the interval holds +MID or -MID (MID on the analysis scale, as ReadOptions::mid).
 //
+// Certainty (ReviewSettings::certainty, on by default), for each outcome whose NMA succeeded, as
+// `evident nma --certainty --json` with the stored rob_rule (within-study bias and indirectness) and
+// incoherence_rule (evident/certainty/network_certainty.hpp, one implementation for both):
+//   "certainty": to_json(CinemaResult) + {"method": "CINeMA", "summary_of_findings": [to_json(SummaryOfFindings)
+//                one per treatment versus the reference]},
+//   "cinema": {comparison: overall rating}, the comparison named as CinemaComparison::comparison, "treat1:treat2"
+//             with treat1 before treat2 in the NMA's treatment order (e.g. "acar:benf"); ratings "high",
+//             "moderate", "low", "very low",
+//   "recommendations": [to_json(RecommendationDraft)], one draft per SoF table from the SoF alone (no panel input:
+//             EtdInputs{}; recommendation.hpp), in the order of the tables.
+//
+// Progress (evident/core/progress.hpp): run_review() reports "reading data" (0), per outcome "outcome NAME: effect
+// sizes", "outcome NAME: network meta-analysis", "outcome NAME: rankogram" (about 100 times while simulating) and
+// "outcome NAME: certainty", each outcome taking an equal slice of [0.02, 0.97] (within it: effect sizes 0-5%, NMA
+// 5-30%, rankogram 30-85%, certainty 85-100%), then "saving" (0.97) and ("done", 1.0) last, also when nothing is
+// stored. Fractions never decrease. The results do not depend on whether a callback is given.
+//
 // diff_runs() compares two runs per outcome: estimates that moved, intervals that started or stopped crossing
 // the null or the MID, rank order changes, CINeMA overall ratings when a run holds them ("cinema" of an outcome:
-// {comparison: rating}), whether inputs or settings changed, and the studies added or edited between the runs
+// {comparison: rating}), the direction or strength of draft recommendations ("recommendations", matched by
+// "intervention:comparator"), whether inputs or settings changed, and the studies added or edited between the runs
 // (from the change log).
 #pragma once
 
@@ -29,6 +47,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evident/core/diagnostic.hpp"
+#include "evident/core/progress.hpp"
 #include "evident/store/review_store.hpp"
 
 namespace evident::store {
@@ -42,7 +61,8 @@ struct RunResult {
 
 /// Runs every outcome and stores the run (nothing stored when the data cannot be rebuilt or no outcome could be
 /// analysed; outcomes whose analysis failed are stored with "ok": false and their diagnostics).
-RunResult run_review(ReviewStore& store, const std::string& time, const std::string& software_version);
+RunResult run_review(ReviewStore& store, const std::string& time, const std::string& software_version,
+                     const ProgressFn& progress = {});
 
 struct EstimateChange {
   std::string treatment;                                                 ///< versus the outcome's reference
@@ -58,6 +78,13 @@ struct RatingChange {
   std::string rating_a, rating_b;  ///< empty when absent
 };
 
+/// A draft recommendation whose direction or strength differs between the runs.
+struct RecommendationChange {
+  std::string comparison;                ///< "intervention:comparator"
+  std::string direction_a, direction_b;  ///< "for", "against", "either"; empty when absent
+  std::string strength_a, strength_b;    ///< "strong", "conditional"; empty when absent
+};
+
 struct OutcomeDiff {
   std::string outcome;
   std::string measure;
@@ -67,7 +94,8 @@ struct OutcomeDiff {
   std::vector<EstimateChange> estimates;  ///< every treatment of either run, in run B's order then A's
   std::vector<std::string> rank_a, rank_b;
   [[nodiscard]] bool rank_changed() const { return rank_a != rank_b; }
-  std::vector<RatingChange> ratings;  ///< only ratings that differ
+  std::vector<RatingChange> ratings;                  ///< only ratings that differ
+  std::vector<RecommendationChange> recommendations;  ///< only drafts whose direction or strength differ
 };
 
 struct RunDiff {

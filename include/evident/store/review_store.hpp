@@ -42,13 +42,21 @@ inline constexpr int kSchemaVersion = 2;
 /// 64-bit FNV-1a of `text` as 16 hex digits.
 std::string fnv1a64_hex(const std::string& text);
 
-/// The analysis settings kept in the store: the NMA settings (as `evident nma`) and the effect measure.
+/// The analysis settings kept in the store: the NMA settings (as `evident nma`), the effect measure and the
+/// certainty step (as `evident nma --certainty --rob-rule --incoherence-rule`;
+/// evident/certainty/network_certainty.hpp).
 struct ReviewSettings {
   NetworkSettings network;
-  std::string measure;  ///< empty = the outcome's default measure
+  std::string measure;                            ///< empty = the outcome's default measure
+  bool certainty = true;                          ///< CINeMA, summary of findings and draft recommendations
+  std::string rob_rule = "majority";              ///< "majority", "highest", "average"
+  std::string incoherence_rule = "ci-agreement";  ///< "ci-agreement", "side-p"
 };
+/// {"measure", "network": {...}, "certainty": {"on", "rob_rule", "incoherence_rule"}}.
 nlohmann::json to_json(const ReviewSettings& s);
-/// Unknown keys are ignored; wrong types give an "store-bad-settings" error.
+/// Unknown keys are ignored and missing keys keep their defaults (a store written before the "certainty" key runs
+/// with certainty on, majority, ci-agreement); wrong types and unknown rule names give a "store-bad-settings" error
+/// (naming the allowed values).
 ReviewSettings settings_from_json(const nlohmann::json& j, Diagnostics& diagnostics);
 
 /// One change-log entry.

@@ -19,6 +19,7 @@
 #include "evident/store/review_run.hpp"
 #include "evident/store/review_store.hpp"
 #include "evident_test.hpp"
+#include "temp_dir.hpp"
 
 namespace evident::server {
 namespace {
@@ -50,21 +51,9 @@ std::string senn_request(const std::string& analysis) {
 }
 
 /// A temporary folder removed at the end of the test.
-class TempDir {
+class TempDir : public test::TempDir {
  public:
-  explicit TempDir(const std::string& name)
-      : dir_(fs::temp_directory_path() / ("evident-api-test-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const { return dir_; }
-
- private:
-  fs::path dir_;
+  explicit TempDir(const std::string& name) : test::TempDir("api-test", name) {}
 };
 
 TEST(Api, Health) {
@@ -352,6 +341,27 @@ TEST(ApiReviews, ColumnsAndDryRunRead) {
   EXPECT_FALSE(b["ok"].get<bool>());
   EXPECT_NE(b["diagnostics"].dump().find("Senn2013.csv"), std::string::npos);
   EXPECT_EQ(call(ctx, "POST", "/api/read", json{{"filename", "x.csv"}}.dump()).status, 422);
+  // The outcome is named after the file, as the CLI names it.
+  EXPECT_EQ(r["outcomes"][0]["name"], "Senn2013");
+  // Any format evident reads, detected from the name and the text (the "csv" key does not force CSV).
+  // The file is ISO-8859-1; a browser sends it as UTF-8 text (JSON strings are UTF-8) with the declaration changed.
+  std::string latin1 = test::slurp(test::data_path("revman/constructed_review.rm5")), utf8;
+  for (const char byte : latin1) {
+    const auto u = static_cast<unsigned char>(byte);
+    if (u < 0x80) {
+      utf8 += byte;
+    } else {
+      utf8 += static_cast<char>(0xC0 | (u >> 6));
+      utf8 += static_cast<char>(0x80 | (u & 0x3F));
+    }
+  }
+  utf8.replace(utf8.find("ISO-8859-1"), 10, "UTF-8");
+  const ApiResponse rm5 = call(ctx, "POST", "/api/read",
+                               json{{"csv", utf8}, {"filename", "constructed_review.rm5"}, {"action", "imported"}}.dump());
+  ASSERT_EQ(rm5.status, 200) << rm5.body.substr(0, 400);
+  const ReadResult direct = read_file(test::data_path("revman/constructed_review.rm5"));
+  EXPECT_EQ(json::parse(rm5.body)["studies"], direct.dataset.studies.size());
+  EXPECT_EQ(json::parse(rm5.body)["format"], direct.dataset.format);
   EXPECT_EQ(call(ctx, "POST", "/api/read", upload("Senn2013.csv", "imported", {{"map", 3}})).status, 422);
 }
 
@@ -365,6 +375,10 @@ TEST(ApiReviews, ImportSettingsRunAsyncDiffAndDownloads) {
   // The same studies again: every label exists, nothing is added.
   EXPECT_EQ(first_code(call(s.ctx, "POST", "/api/reviews/senn/studies", upload("Senn2013.csv", "added"))),
             "store-study-exists");
+  // Binary arm data under the review's (contrast-level) outcome name is refused before it is stored.
+  EXPECT_EQ(first_code(call(s.ctx, "POST", "/api/reviews/senn/studies",
+                            upload("smokingcessation.csv", "added", {{"outcome_name", "Senn2013"}}))),
+            "outcome-type-mismatch");
 
   // Settings: a merge patch, checked as `evident nma` checks them.
   const ApiResponse set = call(s.ctx, "PUT", "/api/reviews/senn/settings", json{{"network", {{"reference", "plac"}}}}.dump());
@@ -391,11 +405,12 @@ TEST(ApiReviews, ImportSettingsRunAsyncDiffAndDownloads) {
   EXPECT_EQ(json::parse(call(s.ctx, "GET", "/api/reviews/senn/runs/1").body)["results"], run1["results"]);
   EXPECT_EQ(call(s.ctx, "GET", "/api/jobs/999").status, 404);
 
-  // Add a study, run again (synchronously), and the diff names it.
+  // Add a study to the same outcome, run again (synchronously), and the diff names it and shows moved estimates.
   const std::string extra =
       "TE,seTE,treat1,treat2,studlab\n-1.2,0.2,metf,plac,NewTrial2026\n";
-  const ApiResponse added = call(s.ctx, "POST", "/api/reviews/senn/studies",
-                                 json{{"csv", extra}, {"filename", "new.csv"}, {"action", "added"}}.dump());
+  const json add_body{
+      {"csv", extra}, {"filename", "new.csv"}, {"action", "added"}, {"options", {{"outcome_name", "Senn2013"}}}};
+  const ApiResponse added = call(s.ctx, "POST", "/api/reviews/senn/studies", add_body.dump());
   ASSERT_EQ(added.status, 200) << added.body;
   ASSERT_EQ(call(s.ctx, "POST", "/api/reviews/senn/run").status, 200);
   const ApiResponse diff = call(s.ctx, "GET", "/api/reviews/senn/diff", {}, {{"a", "1"}, {"b", "2"}});
@@ -403,6 +418,8 @@ TEST(ApiReviews, ImportSettingsRunAsyncDiffAndDownloads) {
   const json d = json::parse(diff.body);
   EXPECT_TRUE(d["inputs_changed"].get<bool>());
   EXPECT_NE(d["changes"].dump().find("NewTrial2026"), std::string::npos);
+  ASSERT_EQ(d["outcomes"].size(), 1u);
+  EXPECT_FALSE(d["outcomes"][0]["estimates"].empty());
 
   // Downloads: the report, its figures and the workbook of the current data.
   const ApiResponse report = call(s.ctx, "GET", "/api/reviews/senn/report");

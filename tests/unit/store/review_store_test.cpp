@@ -16,28 +16,17 @@
 #include "evident/store/review_run.hpp"
 #include "evident/store/review_store.hpp"
 #include "evident_test.hpp"
+#include "temp_dir.hpp"
 
 namespace evident::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh path in a temporary folder, removed (with its -wal / -shm files) at the end of the test.
-class TempPath {
+/// A temporary folder removed at the end of the test.
+class TempPath : public test::TempDir {
  public:
-  explicit TempPath(const std::string& name) {
-    dir_ = fs::temp_directory_path() / ("evident-store-test-" + std::to_string(::getpid()) + "-" + name);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~TempPath() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  [[nodiscard]] std::string file(const std::string& name = "review.evident") const { return (dir_ / name).string(); }
-
- private:
-  fs::path dir_;
+  explicit TempPath(const std::string& name) : test::TempDir("store-test", name) {}
 };
 
 Dataset read_ok(const std::string& text, const std::string& name = "data.json") {
