@@ -12,8 +12,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 cd "$ROOT/web"
-# Reinstall when the lock file changed since the last install.
+# Reinstall when the lock file changed since the last install. `npm install` rather than `npm ci`: the lock file
+# written here holds no entries for other platforms' optional packages (rollup's), which `npm ci` then reports as
+# "missing"; `npm install` installs the locked versions all the same and leaves the lock file as it is.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.evident-lock; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.evident-lock
 fi
