@@ -37,7 +37,7 @@ struct ReviewArgs {
   std::vector<std::string> sets, classes;
   // run
   bool json = false;
-  std::optional<std::string> measure, reference, method_tau;
+  std::optional<std::string> measure, reference, method_tau, certainty, rob_rule, incoherence_rule;
   std::optional<std::size_t> nsim;
   std::optional<std::uint64_t> seed;
   // diff
@@ -167,6 +167,9 @@ int run_run(const ReviewArgs& a, const std::string& time) {
   if (a.method_tau) settings.network.method_tau = *a.method_tau;
   if (a.nsim) settings.network.nsim = *a.nsim;
   if (a.seed) settings.network.seed = *a.seed;
+  if (a.certainty) settings.certainty = *a.certainty == "on";
+  if (a.rob_rule) settings.rob_rule = *a.rob_rule;
+  if (a.incoherence_rule) settings.incoherence_rule = *a.incoherence_rule;
   if (to_json(settings) != to_json(before) && !report(store->set_settings(settings, time))) return kExitDataError;
   const evident::store::RunResult r = evident::store::run_review(*store, time, evident::kVersion);
   if (!report(r.diagnostics) || !r.ok()) return kExitDataError;
@@ -275,6 +278,13 @@ ReviewCommand::ReviewCommand(CLI::App& app) : args_(std::make_shared<ReviewArgs>
   a.run->add_option("--method-tau", a.method_tau, "Store this tau2 estimator (DL or REML) in the settings first");
   a.run->add_option("--nsim", a.nsim, "Store this number of rankogram simulations in the settings first");
   a.run->add_option("--seed", a.seed, "Store this simulation seed in the settings first");
+  a.run->add_option("--certainty", a.certainty,
+                    "Store whether runs rate certainty (CINeMA, summary of findings, recommendation drafts) first")
+      ->check(CLI::IsMember({"on", "off"}));
+  a.run->add_option("--rob-rule", a.rob_rule, "Store this CINeMA within-study bias rule first")
+      ->check(CLI::IsMember({"majority", "highest", "average"}));
+  a.run->add_option("--incoherence-rule", a.incoherence_rule, "Store this CINeMA incoherence rule first")
+      ->check(CLI::IsMember({"ci-agreement", "side-p"}));
 
   a.diff = add_store(c, "diff", "What changed in the conclusions between two runs, and which studies caused it", a);
   a.diff->add_option("run_a", a.run_a, "First run id")->required();
