@@ -127,6 +127,57 @@ ApiResponse studies_route(const ApiRequest& req, const ApiContext& ctx, const Ta
                                  {"diagnostics", to_json(read.diagnostics)}});
 }
 
+// ---- PATCH / PUT studies/{label}, PUT treatments/{name} (what `evident review edit` does) ----
+
+ApiResponse edit_study_route(const ApiRequest& req, const ApiContext& ctx, const Target& t, const std::string& label) {
+  ApiResponse error;
+  const auto body = parse_object(req, ctx, error);
+  if (!body) return error;
+  const std::string time = ctx.clock ? ctx.clock() : std::string();
+  if (req.method == "PUT") {  // replace the study's data by that of the same label in the upload
+    ReadResult read = read_upload(*body);
+    if (!read.ok()) return error_response(422, read.diagnostics);
+    const auto lock = lock_of(t);
+    read.diagnostics.append(t.store->replace_study(read.dataset, label, time));
+    if (read.diagnostics.has_errors()) return error_response(422, read.diagnostics);
+    return json_response(200, json{{"ok", true}, {"study", label}, {"diagnostics", to_json(read.diagnostics)}});
+  }
+  // PATCH {"rob": "high", "year": "2001", ...}: the fields of `review edit --set`, in order, one change each.
+  Diagnostics ds;
+  for (const auto& [field, value] : body->items()) {
+    if (!value.is_string() && !value.is_number() && !value.is_null()) {
+      ds.error("invalid-option", kBody, "the value of '" + field + "' must be a string, a number or null").field = field;
+      continue;
+    }
+  }
+  if (ds.has_errors()) return error_response(422, ds);
+  const auto lock = lock_of(t);
+  json applied = json::array();
+  for (const auto& [field, value] : body->items()) {
+    const std::string text = value.is_null() ? std::string() : value.is_string() ? value.get<std::string>() : value.dump();
+    ds.append(t.store->set_study_field(label, field, text, time));
+    if (ds.has_errors()) break;  // the fields before stay set (each is its own change)
+    applied.push_back(field);
+  }
+  if (ds.has_errors()) {
+    return json_response(422, json{{"ok", false}, {"applied", applied}, {"diagnostics", to_json(ds)}});
+  }
+  return json_response(200, json{{"ok", true}, {"study", label}, {"applied", applied}, {"diagnostics", to_json(ds)}});
+}
+
+ApiResponse treatment_route(const ApiRequest& req, const ApiContext& ctx, const Target& t, const std::string& name) {
+  ApiResponse error;
+  const auto body = parse_object(req, ctx, error);
+  if (!body) return error;
+  const auto cls = body->find("class");
+  if (cls == body->end() || !(cls->is_string() || cls->is_null()))
+    return error_response(422, "invalid-option", "send {\"class\": \"NAME\"} (null or \"\" clears it)", {}, "class");
+  const auto lock = lock_of(t);
+  const Diagnostics ds = t.store->set_treatment_class(name, cls->is_null() ? std::string() : cls->get<std::string>());
+  if (ds.has_errors()) return error_response(422, ds);
+  return json_response(200, json{{"ok", true}, {"treatment", name}, {"class", *cls}});
+}
+
 // ---- PUT settings ----
 
 ApiResponse settings_route(const ApiRequest& req, const ApiContext& ctx, const Target& t) {
@@ -247,6 +298,19 @@ ApiResponse review_sub(const ApiRequest& req, ApiContext& ctx, const Target& t, 
   if (sub == "studies") {
     if (req.method != "POST") return method_not_allowed(req.method, req.path, "POST");
     return studies_route(req, ctx, t);
+  }
+  if (sub.rfind("studies/", 0) == 0 && sub.size() > 8) {
+    if (req.method != "PATCH" && req.method != "PUT") return method_not_allowed(req.method, req.path, "PATCH, PUT");
+    return edit_study_route(req, ctx, t, sub.substr(8));
+  }
+  if (sub.rfind("treatments/", 0) == 0 && sub.size() > 11) {
+    if (req.method != "PUT") return method_not_allowed(req.method, req.path, "PUT");
+    return treatment_route(req, ctx, t, sub.substr(11));
+  }
+  if (sub == "export") {
+    if (!get) return method_not_allowed(req.method, req.path, "GET");
+    const auto lock = lock_of(t);
+    return json_response(200, t.store->export_json());
   }
   if (sub == "settings") {
     if (get) {

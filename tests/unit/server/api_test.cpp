@@ -437,6 +437,48 @@ TEST(ApiReviews, ImportSettingsRunAsyncDiffAndDownloads) {
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a ZIP container
 }
 
+TEST(ApiReviews, EditStudiesTreatmentClassesAndExport) {
+  TempDir tmp("edit");
+  ReviewsServer s(tmp.path());
+  ASSERT_EQ(call(s.ctx, "POST", "/api/reviews", json{{"name", "senn"}}.dump()).status, 201);
+  ASSERT_EQ(call(s.ctx, "POST", "/api/reviews/senn/studies", upload("Senn2013.csv", "imported")).status, 200);
+
+  // PATCH: the fields of `review edit --set`; a judgement that is not one is 422 and names the field.
+  const ApiResponse set = call(s.ctx, "PATCH", "/api/reviews/senn/studies/Lewin2007",
+                               json{{"rob", "high"}, {"year", 2007}, {"covariate.dose", "10"}}.dump());
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(json::parse(set.body)["applied"].size(), 3u);
+  EXPECT_EQ(call(s.ctx, "PATCH", "/api/reviews/senn/studies/Lewin2007", json{{"rob", "terrible"}}.dump()).status, 422);
+  EXPECT_EQ(call(s.ctx, "PATCH", "/api/reviews/senn/studies/Nobody1999", json{{"rob", "low"}}.dump()).status, 422);
+  EXPECT_EQ(call(s.ctx, "GET", "/api/reviews/senn/studies/Lewin2007").status, 405);
+
+  // PUT: replace a study's data by that of the same label in an upload.
+  const std::string replacement = "TE,seTE,treat1,treat2,studlab\n-0.5,0.1,metf,plac,Lewin2007\n";
+  const ApiResponse put = call(s.ctx, "PUT", "/api/reviews/senn/studies/Lewin2007",
+                               json{{"csv", replacement}, {"filename", "Senn2013.csv"}}.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  ASSERT_EQ(call(s.ctx, "PUT", "/api/reviews/senn/treatments/metf", json{{"class", "biguanide"}}.dump()).status, 200);
+  EXPECT_EQ(first_code(call(s.ctx, "PUT", "/api/reviews/senn/treatments/none", json{{"class", "x"}}.dump())),
+            "store-no-treatment");
+  EXPECT_EQ(call(s.ctx, "PUT", "/api/reviews/senn/treatments/metf", json{{"colour", "x"}}.dump()).status, 422);
+
+  // The export holds every change, as `evident review export` writes it.
+  const ApiResponse exported = call(s.ctx, "GET", "/api/reviews/senn/export");
+  ASSERT_EQ(exported.status, 200);
+  const json doc = json::parse(exported.body);
+  Diagnostics ds;
+  const auto h = s.reviews.get("senn", ds);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(doc, h->store->export_json());
+  bool classed = false;
+  for (const auto& t : doc["treatments"]) classed = classed || (t["name"] == "metf" && t["class"] == "biguanide");
+  EXPECT_TRUE(classed);
+  std::string log = doc["change_log"].dump();
+  EXPECT_NE(log.find("rob = high"), std::string::npos) << log.substr(0, 600);
+  EXPECT_EQ(json::parse(call(s.ctx, "GET", "/api/reviews/senn").body)["treatments"].size(), 10u);
+}
+
 TEST(ApiReviews, EmptyReviewHasNoReportAndRunFails) {
   TempDir tmp("empty");
   ReviewsServer s(tmp.path());
