@@ -4,7 +4,9 @@
 // It creates a review, imports tests/data/Senn2013.csv through the file input, sets the reference, runs the
 // analysis, checks the rendered league table against netmeta (tests/reference/nma_Senn2013_MD.json, netmeta_DL
 // random effects) and the P-score order against netrank, adds a study, runs again, diffs the two runs in History,
-// checks the downloads and that the page logged no console errors.
+// checks the downloads and that the page logged no console errors. Between the import and the first run it judges
+// the risk of bias of the two benf studies (high) and sets a treatment class in the Data tab, checks them through
+// the API, and after the run checks the CINeMA table against the run's stored certainty.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,9 @@ const screenshot = shotIndex >= 0 ? path.resolve(args[shotIndex + 1]) : null;
 const SENN = path.join(root, 'tests', 'data', 'Senn2013.csv');
 const REF = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'reference', 'nma_Senn2013_MD.json'), 'utf8'));
 const REVIEW = 'senn-e2e';
-const NEW_STUDY = 'E2E-Trial2025';
+const NEW_STUDY = 'E2E/Trial #2 (2025)'; // '/', '#', spaces, parentheses: the label goes into URLs encoded
+// benf is compared (with plac) by these two studies only, so they alone inform every benf comparison.
+const HIGH_ROB = ['Stucci1996', 'Moulin2006'];
 const TIMEOUT = 120000;
 
 // netleague's cell text: "est (lower; upper)", two decimals; a rounded negative zero prints as 0.00.
@@ -41,6 +45,29 @@ function two(x) {
 function matrix(m) {
   const at = (r, c) => m.data[m.rownames.indexOf(r)][m.colnames.indexOf(c)];
   return { names: m.rownames, at };
+}
+
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+// The row of a study in the Data tab's table of judgements.
+const studyRow = (page, label) => page.locator(`#studies-table tr[data-study="${label.replace(/"/g, '\\"')}"]`);
+
+async function judge(page, label, field, value) {
+  const row = studyRow(page, label);
+  const before = await row.locator('td.status').getAttribute('data-seq');
+  if (field === 'year') {
+    await row.locator('input.year').fill(String(value));
+    await row.locator('input.year').press('Enter');
+  } else {
+    await row.locator(`select.${field}`).selectOption(value);
+  }
+  await row.locator(`td.status[data-field="${field}"][data-state="saved"]:not([data-seq="${before}"])`).waitFor();
+}
+
+async function exported(page) {
+  const res = await page.request.get(`${base}/api/reviews/${REVIEW}/export`);
+  assert.equal(res.status(), 200, 'GET export');
+  return res.json();
 }
 
 function step(text) {
@@ -100,7 +127,51 @@ try {
   await page.click('#commit-import-button');
   await page.waitForSelector('#import-done');
   assert.match(await page.textContent('#import-done'), /Imported 26 studies/);
-  await page.waitForFunction(() => document.querySelectorAll('#study-list li').length === 26);
+  await page.waitForFunction(() => document.querySelectorAll('#studies-table tbody tr').length === 26);
+
+  // 2b. Judgements: risk of bias of the two benf studies high, indirectness of one low; a treatment class.
+  step('risk of bias, indirectness, treatment class');
+  assert.deepEqual(
+    await page.$$eval('#studies-table select.rob', (ss) => [...new Set(ss.map((s) => s.value))]),
+    [''],
+    'every study starts unjudged',
+  );
+  for (const s of HIGH_ROB) await judge(page, s, 'rob', 'high');
+  await judge(page, 'Stucci1996', 'indirectness', 'low');
+  await judge(page, 'DeFronzo1995', 'year', 1995);
+  assert.match(await page.textContent('#judged-counts'), /judged for 2 of 26 studies, indirectness for 1/);
+  let x = await exported(page);
+  const byLabel = new Map(x.studies.map((s) => [s.label, s]));
+  for (const s of HIGH_ROB) assert.equal(byLabel.get(s).rob?.overall, 'high', `stored risk of bias of ${s}: ${JSON.stringify(byLabel.get(s))}`);
+  assert.equal(byLabel.get('Stucci1996').indirectness, 'low');
+  assert.equal(byLabel.get('DeFronzo1995').year, 1995);
+  const unjudged = x.studies.filter((s) => !HIGH_ROB.includes(s.label));
+  assert.equal(unjudged.length, 24);
+  for (const s of unjudged) assert.ok(!s.rob || !s.rob.overall, `${s.label} is not judged: ${JSON.stringify(s.rob)}`);
+  // Back to "not judged" and high again: null clears the stored judgement.
+  await judge(page, 'Moulin2006', 'rob', '');
+  x = await exported(page);
+  assert.ok(!x.studies.find((s) => s.label === 'Moulin2006').rob?.overall, 'Moulin2006 cleared');
+  await judge(page, 'Moulin2006', 'rob', 'high');
+  // The table shows the stored values after a reload.
+  await page.reload();
+  await page.waitForSelector('#studies-table');
+  assert.equal(await studyRow(page, 'Stucci1996').locator('select.rob').inputValue(), 'high');
+  assert.equal(await studyRow(page, 'Moulin2006').locator('select.rob').inputValue(), 'high');
+  assert.equal(await studyRow(page, 'Stucci1996').locator('select.indirectness').inputValue(), 'low');
+  assert.equal(await studyRow(page, 'DeFronzo1995').locator('input.year').inputValue(), '1995');
+  assert.equal(await studyRow(page, 'Lewin2007').locator('select.rob').inputValue(), '');
+
+  const classInput = page.locator('#treatments-table tr[data-treatment="metf"] input.class');
+  await classInput.fill('biguanide');
+  await classInput.press('Enter');
+  await page.waitForSelector('#treatments-table tr[data-treatment="metf"] td.status[data-state="saved"]');
+  const withClass = await (await page.request.get(`${base}/api/reviews/${REVIEW}`)).json();
+  assert.deepEqual(
+    withClass.treatments.filter((t) => t.class).map((t) => [t.name, t.class]),
+    [['metf', 'biguanide']],
+    'stored treatment classes',
+  );
 
   // 3. Settings: reference plac.
   step('settings: reference plac');
@@ -165,6 +236,47 @@ try {
     assert.ok(await page.locator(id).count(), `${id} on the results page`);
   }
   await page.waitForSelector('#fig-network-graph');
+
+  // 6b. CINeMA table: one row per comparison, as stored in the run; the stored risk of bias reaches it.
+  step('CINeMA certainty');
+  const runJson = await (await page.request.get(`${base}/api/reviews/${REVIEW}/runs/${run1}`)).json();
+  const cert = runJson.results.outcomes[0].certainty;
+  assert.ok(cert && Array.isArray(cert.comparisons), 'the run stores the certainty');
+  const nt = TE.names.length;
+  assert.equal(cert.comparisons.length, (nt * (nt - 1)) / 2, 'one CINeMA row per comparison in the run');
+  const shownRows = await page.$$eval('#certainty-table tbody tr', (trs) =>
+    trs.map((tr) => ({
+      comparison: tr.dataset.comparison,
+      overall: tr.querySelector('td[data-overall]').dataset.overall,
+      overallText: tr.querySelector('td[data-overall]').textContent.trim(),
+      domains: Object.fromEntries([...tr.querySelectorAll('td[data-domain]')].map((td) => [td.dataset.domain, td.textContent.trim()])),
+    })),
+  );
+  assert.equal(shownRows.length, 45, 'one row per comparison of Senn2013');
+  assert.deepEqual(shownRows.map((r) => r.comparison).sort(), cert.comparisons.map((c) => c.comparison).sort());
+  const domainOf = (c, name) => (c.domains || []).find((d) => d.domain === name);
+  for (const c of cert.comparisons) {
+    const r = shownRows.find((s) => s.comparison === c.comparison);
+    assert.equal(r.overall, c.overall, `overall rating of ${c.comparison}`);
+    assert.ok(r.overallText.startsWith(c.overall), `rendered overall of ${c.comparison}: ${r.overallText}`);
+    const wsb = domainOf(c, 'within-study bias');
+    assert.ok(wsb, `within-study bias of ${c.comparison}`);
+    assert.equal(r.domains['within-study bias'].replace(/ \*$/, ''), wsb.judgement, `within-study bias of ${c.comparison}`);
+    // Only the two (high) benf studies are judged; they inform benf's comparisons only, every other comparison
+    // rests on unjudged studies alone.
+    const benf = c.treat1 === 'benf' || c.treat2 === 'benf';
+    if (!benf) assert.equal(c.rob_shares.high, 0, `no high risk of bias information in ${c.comparison}`);
+    else assert.ok(c.rob_shares.high > 0, `high risk of bias information in ${c.comparison}: ${JSON.stringify(c.rob_shares)}`);
+  }
+  // benf vs plac rests on the two high risk studies alone: the worst within-study bias level, rendered as such,
+  // and worse than that of any comparison of the unjudged studies.
+  const bp = cert.comparisons.find((c) => [c.treat1, c.treat2].sort().join(':') === 'benf:plac');
+  assert.ok(bp && bp.direct, 'benf vs plac is a direct comparison');
+  assert.ok(bp.rob_shares.high > 0.999, `benf vs plac: ${JSON.stringify(bp.rob_shares)}`);
+  assert.equal(domainOf(bp, 'within-study bias').judgement, 'major concerns');
+  const other = shownRows.filter((r) => !/benf/.test(r.comparison)).map((r) => r.domains['within-study bias'].replace(/ \*$/, ''));
+  assert.ok(other.length === 36 && other.every((j) => j !== 'major concerns'), `within-study bias without benf: ${other}`);
+  assert.ok(shownRows.some((r) => r.domains['within-study bias'].replace(/ \*$/, '') === 'major concerns'), 'some within-study bias is major concerns');
   if (screenshot) {
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -194,8 +306,11 @@ try {
   assert.equal(await page.getAttribute('#check-result', 'data-ok'), 'true', await page.textContent('#check-result'));
   await page.click('#commit-import-button');
   await page.waitForSelector('#import-done');
-  assert.match(await page.textContent('#import-done'), new RegExp(`Added 1 study: ${NEW_STUDY}`));
-  await page.waitForFunction(() => document.querySelectorAll('#study-list li').length === 27);
+  assert.match(await page.textContent('#import-done'), new RegExp(`Added 1 study: ${escapeRe(NEW_STUDY)}`));
+  await page.waitForFunction(() => document.querySelectorAll('#studies-table tbody tr').length === 27);
+  // A label with '/', spaces and parentheses: its year is saved through the encoded URL.
+  await judge(page, NEW_STUDY, 'year', 2025);
+  assert.equal((await exported(page)).studies.find((s) => s.label === NEW_STUDY)?.year, 2025, 'year of the new study');
   fs.rmSync(tmp, { recursive: true, force: true });
 
   step('run 2');
@@ -230,18 +345,30 @@ try {
   step('downloads');
   await page.click('#tab-downloads');
   await page.waitForSelector('.dl-figure');
-  const links = await page.$$eval('#dl-report, #dl-xlsx, .dl-figure', (as) => as.map((a) => ({ href: a.href, download: a.getAttribute('download'), id: a.id })));
-  assert.ok(links.length >= 4, `download links: ${links.length}`);
+  const links = await page.$$eval('#dl-report, #dl-xlsx, #dl-review, .dl-figure', (as) => as.map((a) => ({ href: a.href, download: a.getAttribute('download'), id: a.id })));
+  assert.ok(links.length >= 5, `download links: ${links.length}`);
+  assert.equal(links.find((l) => l.id === 'dl-review')?.download, `${REVIEW}.evident.json`);
   for (const l of links) {
     assert.ok(l.download, `download attribute on ${l.href}`);
     const res = await page.request.get(l.href);
     assert.equal(res.status(), 200, `GET ${l.href}`);
     const type = res.headers()['content-type'] || '';
-    const wantType = l.id === 'dl-report' ? 'text/html' : l.id === 'dl-xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'image/svg+xml';
+    const wantType =
+      l.id === 'dl-report' ? 'text/html'
+      : l.id === 'dl-xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      : l.id === 'dl-review' ? 'application/json'
+      : 'image/svg+xml';
     assert.ok(type.startsWith(wantType), `content type of ${l.href}: ${type}`);
     const body = await res.body();
     assert.ok(body.length > 100, `${l.href} is not empty`);
     if (l.id === 'dl-xlsx') assert.equal(body.subarray(0, 2).toString('latin1'), 'PK', 'the XLSX is a zip');
+    if (l.id === 'dl-review') {
+      const review = JSON.parse(body.toString('utf8'));
+      assert.ok('evident_review' in review, 'the review export has "evident_review"');
+      assert.equal(review.studies.length, 27);
+      assert.equal(review.studies.find((s) => s.label === 'Stucci1996').rob?.overall, 'high');
+      assert.equal(review.treatments.find((t) => t.name === 'metf')?.class, 'biguanide');
+    }
   }
   assert.ok(links.some((l) => /network-graph/.test(l.href)), 'a network-graph figure link');
 
@@ -259,6 +386,18 @@ try {
   await page.waitForSelector('#create-review .error-box .diag-text');
   const shown = await page.textContent('#create-review .error-box');
   assert.match(shown, new RegExp(`error: a review named '${REVIEW}' exists`), `the error box shows the diagnostics: ${shown}`);
+
+  // A refused judgement (a year that is not a whole number, 422) shows the diagnostics in the study's row and
+  // leaves the stored year unchanged.
+  await page.goto(`${base}/#/review/${REVIEW}/data`);
+  await page.waitForSelector('#studies-table');
+  const yearInput = studyRow(page, 'DeFronzo1995').locator('input.year');
+  await yearInput.fill('19x5');
+  await yearInput.press('Enter');
+  const badCell = studyRow(page, 'DeFronzo1995').locator('td.status[data-state="error"]');
+  await badCell.waitFor();
+  assert.match(await badCell.textContent(), /error: year '19x5' is not a whole number/);
+  assert.equal((await exported(page)).studies.find((s) => s.label === 'DeFronzo1995').year, 1995, 'year unchanged');
   step('all checks passed');
 } catch (e) {
   failed = true;

@@ -1,9 +1,11 @@
-// Data tab: the review's studies, and the import / add-study flow:
+// Data tab: the review's studies (with their year, risk of bias and indirectness: studies.jsx), the treatments'
+// classes, and the import / add-study flow:
 // choose a file (or paste CSV) -> POST /api/columns -> column mapping and outcome options ->
 // "Check" (POST /api/read, a dry run) -> "Import" / "Add" (POST P/studies).
 import { useState } from 'preact/hooks';
 import { post } from './api.js';
 import { Diagnostics, ErrorBox, Section } from './common.jsx';
+import { StudiesTable, TreatmentsTable } from './studies.jsx';
 
 export function DataTab({ P, summary, refresh }) {
   const [mode, setMode] = useState(null); // null | 'imported' | 'added'
@@ -16,21 +18,6 @@ export function DataTab({ P, summary, refresh }) {
   return (
     <div>
       <Section title={`Studies (${summary.studies.length})`} id="studies">
-        {summary.studies.length === 0 ? (
-          <p>No studies yet. Import a data file (CSV, evident JSON or RevMan 5 .rm5).</p>
-        ) : (
-          <ul class="study-list" id="study-list">
-            {summary.studies.map((s) => (
-              <li key={s}>{s}</li>
-            ))}
-          </ul>
-        )}
-        <p>
-          <strong>Treatments:</strong> {summary.treatments.map((t) => t.name).join(', ') || '—'}
-          <br />
-          <strong>Outcomes:</strong>{' '}
-          {summary.outcomes.map((o) => `${o.name} (${[o.type, o.measure, o.direction].filter(Boolean).join(', ')})`).join('; ') || '—'}
-        </p>
         <div class="buttons">
           <button id="import-button" onClick={() => { setDone(null); setMode('imported'); }} disabled={mode === 'imported'}>
             Import data
@@ -47,8 +34,23 @@ export function DataTab({ P, summary, refresh }) {
             <Diagnostics items={done.diagnostics} />
           </div>
         )}
+        {summary.studies.length === 0 && <p>No studies yet. Import a data file (CSV, evident JSON or RevMan 5 .rm5).</p>}
+        <p>
+          <strong>Outcomes:</strong>{' '}
+          {summary.outcomes.map((o) => `${o.name} (${[o.type, o.measure, o.direction].filter(Boolean).join(', ')})`).join('; ') || '—'}
+        </p>
       </Section>
       {mode && <ImportPanel key={mode} P={P} action={mode} summary={summary} onDone={finished} onCancel={() => setMode(null)} />}
+      {summary.studies.length > 0 && (
+        <Section title="Year, risk of bias and indirectness" id="judgements">
+          <StudiesTable P={P} labels={summary.studies} />
+        </Section>
+      )}
+      {summary.treatments.length > 0 && (
+        <Section title={`Treatments (${summary.treatments.length})`} id="treatments">
+          <TreatmentsTable P={P} treatments={summary.treatments} refresh={refresh} />
+        </Section>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-// Downloads tab: the HTML report, the XLSX workbook and every SVG figure of the review's current data.
+// Downloads tab: the HTML report, the XLSX workbook, the whole review as JSON (GET P/export) and every SVG figure of
+// the review's current data.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.js';
 import { ErrorBox, Section } from './common.jsx';
@@ -33,6 +34,11 @@ export function DownloadsTab({ P, name, summary }) {
           </li>
           <li>
             <a id="dl-xlsx" href={`${P}/xlsx`} download={`${name}.xlsx`}>XLSX workbook</a> — the tables, one sheet each.
+          </li>
+          <li>
+            <a id="dl-review" href={`${P}/export`} download={`${name}.evident.json`}>Review (JSON)</a> — the whole review as{' '}
+            <code>evident review export</code> writes it (question, settings, studies with their data and judgements, change
+            log, runs); <code>evident review import-json</code> makes a review of it again.
           </li>
         </ul>
       </Section>

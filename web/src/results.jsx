@@ -450,11 +450,11 @@ function Certainty({ o, ratio }) {
                 <td>{r.treat1 && r.treat2 ? `${r.treat1} vs ${r.treat2}` : r.comparison}{r.direct ? '' : ' (indirect only)'}</td>
                 <td>{estCI(r.estimate, r.ci_lower, r.ci_upper, ratio)}</td>
                 {DOMAINS.map((d) => (
-                  <td key={d} class={`judgement j-${(dom[d]?.judgement || '').replace(/\s+/g, '-')}`} title={dom[d]?.reason || ''}>
+                  <td key={d} class={`judgement j-${(dom[d]?.judgement || '').replace(/\s+/g, '-')}`} data-domain={d} data-judgement={dom[d]?.judgement || ''} title={dom[d]?.reason || ''}>
                     {dom[d]?.judgement || ''}{dom[d]?.needs_reviewer ? ' *' : ''}
                   </td>
                 ))}
-                <td class={`rating rating-${r.overall}`}>{r.overall}{r.overall_overridden ? ' (overridden)' : ''}</td>
+                <td class={`rating rating-${r.overall}`} data-overall={r.overall}>{r.overall}{r.overall_overridden ? ' (overridden)' : ''}</td>
                 <td>
                   <details>
                     <summary>{r.overall_reason || 'reasons'}</summary>
