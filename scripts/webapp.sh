@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$ROOT/scripts/setup-debian.sh"
-bash "$ROOT/scripts/build.sh"
+bash "$ROOT/scripts/build.sh" --cli-only
 BIN="$ROOT/build/evident"
 REVIEWS="$ROOT/out/reviews"
 mkdir -p "$REVIEWS"
