@@ -56,7 +56,7 @@ json run_json(const store::RunRecord& rec, bool with_results) {
 
 json summary_json(const Target& t) {
   store::ReviewStore& st = *t.store;
-  const json doc = st.export_json();
+  const json doc = st.export_light_json();
   json runs = json::array();
   for (const auto& r : doc.value("runs", json::array())) {
     json row = r;
@@ -105,7 +105,7 @@ ApiResponse studies_route(const ApiRequest& req, const ApiContext& ctx, const Ta
   }
   const auto lock = lock_of(t);
   // Data of another type under a stored outcome's name would be excluded at the next run; refuse it now.
-  for (const auto& stored : t.store->export_json().value("outcomes", json::array()))
+  for (const auto& stored : t.store->export_light_json().value("outcomes", json::array()))
     for (const Outcome& o : read.dataset.outcomes)
       if (o.name == stored.value("name", "") && o.time_point.value_or("") == stored.value("time_point", "") &&
           to_string(o.type) != stored.value("type", ""))
@@ -255,7 +255,7 @@ std::shared_ptr<const report::HtmlReport> review_report(const Target& t, Diagnos
   report::ReportInput input = report::analyse_for_report(data, settings);
   ds.append(input.diagnostics);
   std::string title = "evident review";
-  const json doc_review = t.store->export_json().value("review", json::array());
+  const json doc_review = t.store->export_light_json().value("review", json::array());
   if (doc_review.is_array() && !doc_review.empty()) title = doc_review[0].value("title", title);
   input.title = title;
   auto page = std::make_shared<const report::HtmlReport>(report::html_report(input));
@@ -296,7 +296,12 @@ ApiResponse review_sub(const ApiRequest& req, ApiContext& ctx, const Target& t, 
     return json_response(200, summary_json(t));
   }
   if (sub == "studies") {
-    if (req.method != "POST") return method_not_allowed(req.method, req.path, "POST");
+    if (get) {  // the studies (year, RoB, indirectness, covariates) and treatments, without their data
+      const auto lock = lock_of(t);
+      const json doc = t.store->export_light_json();
+      return json_response(200, json{{"studies", doc["studies"]}, {"treatments", doc["treatments"]}});
+    }
+    if (req.method != "POST") return method_not_allowed(req.method, req.path, "GET, POST");
     return studies_route(req, ctx, t);
   }
   if (sub.rfind("studies/", 0) == 0 && sub.size() > 8) {
@@ -330,7 +335,7 @@ ApiResponse review_sub(const ApiRequest& req, ApiContext& ctx, const Target& t, 
     if (!get) return method_not_allowed(req.method, req.path, "GET");
     const auto lock = lock_of(t);
     json runs = json::array();
-    for (const auto& r : t.store->export_json().value("runs", json::array())) {
+    for (const auto& r : t.store->export_light_json().value("runs", json::array())) {
       json row = r;
       row.erase("results");
       runs.push_back(std::move(row));

@@ -750,12 +750,24 @@ std::int64_t ReviewStore::last_change() const {
 // ---- export / import ----
 
 nlohmann::json ReviewStore::export_json() const {
+  return export_tables(false);
+}
+
+nlohmann::json ReviewStore::export_light_json() const {
+  return export_tables(true);
+}
+
+nlohmann::json ReviewStore::export_tables(bool light) const {
   json doc = json::object();
   doc["evident_review"] = 1;
   doc["schema_version"] = kSchemaVersion;
   for (const TableSpec& t : tables()) {
+    const std::string table = t.name;
+    if (light && table == "study_data") continue;
     json rows = json::array();
-    const std::string sql = std::string("SELECT * FROM ") + t.name + " ORDER BY " + t.order;
+    const std::string columns =
+        light && table == "runs" ? "id, time, input_hash, settings, software_version, last_change" : "*";
+    const std::string sql = "SELECT " + columns + " FROM " + table + " ORDER BY " + t.order;
     Stmt s(db_, sql.c_str());
     while (s.step() == SQLITE_ROW) {
       json row = json::object();

@@ -1,7 +1,7 @@
 // Data tab: the judgements a reviewer adds to the imported data, saved one change at a time.
 // - Studies: year, overall risk of bias and indirectness per study (PATCH P/studies/LABEL, the fields of
-//   `evident review edit --set`; docs/methods/server.md and store.md). The current values come from GET P/export
-//   (its "studies" rows: label, year, rob {overall, d1..d5}, indirectness), fetched once per set of studies.
+//   `evident review edit --set`; docs/methods/server.md and store.md). The current values come from GET P/studies
+//   (the study rows of the export without data or runs: label, year, rob {overall, d1..d5}, indirectness), fetched once per set of studies.
 //   The levels are those CINeMA's within-study bias and indirectness domains take per study: low, some concerns,
 //   high (Nikolakopoulou et al. 2020, PLoS Med 17:e1003082, doi:10.1371/journal.pmed.1003082; RoB 2: Sterne et
 //   al. 2019, BMJ 366:l4898, doi:10.1136/bmj.l4898); "not judged" stores null.
@@ -52,7 +52,7 @@ export function StudiesTable({ P, labels }) {
 
   useEffect(() => {
     let alive = true;
-    get(`${P}/export`).then(
+    get(`${P}/studies`).then(
       (x) => {
         if (!alive) return;
         const m = new Map();

@@ -15,7 +15,8 @@
 //   POST /api/read                   {"csv" | "text" | "data", "filename", "options"}: a dry run of an import
 //   GET  /api/reviews                the reviews (--store and the --reviews folder); POST creates one
 //   .../api/reviews/{name}[/SUB]     one review (review_routes.cpp): GET summary; POST studies (import / add);
-//                                    PATCH / PUT studies/{label} and PUT treatments/{name} (review edit); GET export;
+//                                    GET studies; PATCH / PUT studies/{label} and PUT treatments/{name} (review
+//                                    edit); GET export;
 //                                    PUT settings; POST run ({"async": true}: 202 and a job); GET runs, runs/{id},
 //                                    diff?a=&b=, report, xlsx, figures, figure/{name}
 //   /api/review[/SUB]                the same for the review of --store

@@ -135,6 +135,9 @@ class ReviewStore {
   /// The whole review as one JSON document (keys sorted, rows by id): {"evident_review": 1, "schema_version",
   /// "review", "outcomes", "treatments", "studies", "study_data", "settings", "runs", "change_log"}.
   [[nodiscard]] nlohmann::json export_json() const;
+  /// export_json() without the heavy parts: no "study_data" and the runs without their "results" (what a summary
+  /// of the review or a list of its studies and runs needs).
+  [[nodiscard]] nlohmann::json export_light_json() const;
   /// Fills an empty store (just created) from export_json() output; nothing is written on errors.
   Diagnostics import_json(const nlohmann::json& doc);
 
@@ -148,6 +151,7 @@ class ReviewStore {
 
  private:
   ReviewStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  [[nodiscard]] nlohmann::json export_tables(bool light) const;
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -477,6 +477,10 @@ TEST(ApiReviews, EditStudiesTreatmentClassesAndExport) {
   std::string log = doc["change_log"].dump();
   EXPECT_NE(log.find("rob = high"), std::string::npos) << log.substr(0, 600);
   EXPECT_EQ(json::parse(call(s.ctx, "GET", "/api/reviews/senn").body)["treatments"].size(), 10u);
+  // The studies route: the export's study and treatment rows, without the data and runs.
+  const json studies = json::parse(call(s.ctx, "GET", "/api/reviews/senn/studies").body);
+  EXPECT_EQ(studies["studies"], doc["studies"]);
+  EXPECT_EQ(studies["treatments"], doc["treatments"]);
 }
 
 TEST(ApiReviews, EmptyReviewHasNoReportAndRunFails) {

@@ -227,6 +227,11 @@ TEST(ReviewStore, ExportImportExportIsIdentical) {
   EXPECT_TRUE(has_code(copy->import_json(first), "store-not-empty"));
   EXPECT_EQ(copy->export_json().dump(1), first.dump(1));
   EXPECT_TRUE(has_code(copy->import_json(nlohmann::json{{"x", 1}}), "store-bad-import"));
+  // The light export is the full one without study_data and the runs' results.
+  nlohmann::json expected = first;
+  expected.erase("study_data");
+  for (auto& r : expected["runs"]) r.erase("results");
+  EXPECT_EQ(store->export_light_json(), expected);
 }
 
 // The version 1 schema, as released (kept here verbatim so that the migration is tested from real v1 files).
