@@ -12,10 +12,10 @@ TESTS=${2:?usage: api_e2e.sh EVIDENT_BINARY TESTS_DIR}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 command -v curl > /dev/null || { echo "api_e2e: curl not found; skipped"; exit 77; }
 
+. "$TESTS/support/serve_test.sh"
 WORK=$(mktemp -d)
-SERVER_PID=
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2> /dev/null && wait "$SERVER_PID" 2> /dev/null
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -27,22 +27,11 @@ echo '<p>evident web</p>' > "$WORK/www/index.html"
 echo 'p{}' > "$WORK/www/css/site.css"
 echo 'TOP-SECRET-CONTENT' > "$WORK/secret.txt"
 
-json_escape_file() {
-  awk 'BEGIN { ORS = "" } { gsub(/\r/, ""); gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); print $0 "\\n" }' "$1"
-}
 { printf '{"id": "senn", "analysis": "nma", "csv": "'; json_escape_file "$TESTS/data/Senn2013.csv"; printf '"}'; } > "$WORK/nma.json"
 { printf '{"csv": "'; json_escape_file "$TESTS/data/Senn2013.csv"; printf '", "options": {"reference": "plac", "nsim": 100}}'; } > "$WORK/report.json"
 
-"$BIN" serve --port 0 --static "$WORK/www" --max-body 100000 > "$WORK/server.out" 2> "$WORK/server.err" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$WORK/server.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "api_e2e: the server did not start"; cat "$WORK/server.err"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+start_server "$WORK/server" "$BIN" --static "$WORK/www" --max-body 100000 || exit 1
+BASE=$SERVER_URL
 
 # expect STATUS METHOD PATH [curl args...]: the status must match; the body is left in $WORK/body.
 expect() {
@@ -118,16 +107,8 @@ grep -q 'stopped' "$WORK/server.err" || fail "no 'stopped' message"
 # A second server with a review store: summary, two runs, their list and diff.
 "$BIN" review init "$WORK/review.evident" --title "Diabetes" > /dev/null 2>&1 || fail "review init"
 "$BIN" review import "$WORK/review.evident" "$TESTS/data/Senn2013.csv" > /dev/null 2>&1 || fail "review import"
-"$BIN" serve --port 0 --store "$WORK/review.evident" > "$WORK/server2.out" 2> "$WORK/server2.err" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$WORK/server2.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-if [ -n "$PORT" ]; then
-  BASE="http://127.0.0.1:$PORT"
+if start_server "$WORK/server2" "$BIN" --store "$WORK/review.evident"; then
+  BASE=$SERVER_URL
   expect 200 GET /api/review
   body_has '"runs":0' 'review summary'
   expect 200 POST /api/review/run --data ''
@@ -143,7 +124,7 @@ if [ -n "$PORT" ]; then
   wait "$SERVER_PID" || fail "the store server exited with $? on SIGTERM"
   SERVER_PID=
 else
-  fail "the server with --store did not start: $(cat "$WORK/server2.err")"
+  fail "the server with --store did not start"
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -14,10 +14,10 @@ CLIENTS=${3:-10}
 SECONDS_RUN=${4:-5}
 command -v curl > /dev/null || { echo "load_test: curl not found; skipped"; exit 77; }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../support/serve_test.sh"
 WORK=$(mktemp -d)
-SERVER_PID=
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2> /dev/null && wait "$SERVER_PID" 2> /dev/null
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -25,22 +25,12 @@ trap cleanup EXIT
 # The request: {"analysis": "nma", "csv": "<the file, JSON-escaped>"}
 {
   printf '{"id": "load", "analysis": "nma", "csv": "'
-  awk 'BEGIN { ORS = "" } { gsub(/\r/, ""); gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); print $0 "\\n" }' "$DATA"
+  json_escape_file "$DATA"
   printf '"}'
 } > "$WORK/request.json"
 
-"$BIN" serve --port 0 --threads "$CLIENTS" > "$WORK/server.out" 2> "$WORK/server.err" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9][0-9]*\).*/\1/p' "$WORK/server.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-if [ -z "$PORT" ]; then
-  echo "load_test: the server did not start"; cat "$WORK/server.err"; exit 1
-fi
-URL="http://127.0.0.1:$PORT/api/analyse"
+start_server "$WORK/server" "$BIN" --threads "$CLIENTS" || exit 1
+URL="$SERVER_URL/api/analyse"
 
 # One warm-up request that must succeed.
 code=$(curl -s -o "$WORK/first.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$WORK/request.json" "$URL")

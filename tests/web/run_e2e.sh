@@ -22,16 +22,13 @@ skip() {
 }
 command -v node >/dev/null 2>&1 || skip "node not found"
 [ -x "$chromium" ] || skip "no chromium at $chromium (set CHROMIUM)"
-[ -d "$root/web/node_modules/playwright-core" ] || skip "no $root/web/node_modules (run 'npm ci' in web/)"
+[ -d "$root/web/node_modules/playwright-core" ] || skip "no $root/web/node_modules (run bash scripts/setup-web.sh)"
 if [ ! -x "$BIN" ]; then echo "run_e2e.sh: $BIN is not an executable" >&2; exit 1; fi
 
+. "$root/tests/support/serve_test.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/evident-web-e2e.XXXXXX")
-pid=
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
+  stop_server
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -39,31 +36,13 @@ mkdir -p "$tmp/reviews"
 
 static_args=()
 if [ -n "${EVIDENT_STATIC:-}" ]; then static_args=(--static "$EVIDENT_STATIC"); fi
-"$BIN" serve --reviews "$tmp/reviews" --port 0 "${static_args[@]}" >"$tmp/stdout" 2>"$tmp/stderr" &
-pid=$!
-
-line=
-for _ in $(seq 1 300); do
-  line=$(head -n 1 "$tmp/stdout" 2>/dev/null || true)
-  [ -n "$line" ] && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "run_e2e.sh: the server exited before listening:" >&2
-    cat "$tmp/stderr" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-url=$(printf '%s\n' "$line" | sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p')
-if [ -z "$url" ]; then
-  echo "run_e2e.sh: no 'listening on URL' line from the server (got: '$line')" >&2
-  cat "$tmp/stderr" >&2
-  exit 1
-fi
+start_server "$tmp/server" "$BIN" --reviews "$tmp/reviews" "${static_args[@]}" || exit 1
+url=$SERVER_URL
 
 node "$here/e2e.mjs" "$url" "$@"
 status=$?
 if [ "$status" -ne 0 ]; then
   echo "run_e2e.sh: server stderr:" >&2
-  tail -n 50 "$tmp/stderr" >&2
+  tail -n 50 "$tmp/server.err" >&2
 fi
 exit "$status"
