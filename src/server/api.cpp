@@ -136,6 +136,14 @@ std::optional<ApiResponse> check_limits(const json& body, const ApiContext& ctx)
   return std::nullopt;
 }
 
+std::string lower_extension(std::string_view name) {
+  const auto dot = name.rfind('.');
+  std::string ext = dot == std::string_view::npos ? std::string() : std::string(name.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
 std::optional<std::int64_t> parse_id(const std::string& s) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -397,10 +405,7 @@ std::optional<std::string> normalise_static_path(std::string_view rest) {
 }
 
 std::string media_type(std::string_view name) {
-  const auto dot = name.rfind('.');
-  std::string ext = dot == std::string_view::npos ? std::string() : std::string(name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string ext = detail::lower_extension(name);
   static const std::map<std::string, std::string> types = {
       {"html", "text/html; charset=utf-8"},
       {"htm", "text/html; charset=utf-8"},

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,8 @@ std::optional<nlohmann::json> parse_object(const ApiRequest& req, const ApiConte
 /// 422 when options.nsim (or network.nsim of review settings) is over ApiContext::max_nsim.
 std::optional<ApiResponse> check_limits(const nlohmann::json& body, const ApiContext& ctx);
 std::optional<std::int64_t> parse_id(const std::string& s);
+/// The file name's extension after the last '.', lower-cased ("" when it has none).
+std::string lower_extension(std::string_view file_name);
 
 /// Reads the data of an upload body {"csv" | "text": file text, "data": dataset object, "filename", "options":
 /// {map, type, outcome_name, small_values, mid}} (text through read_text(): the format is detected from the file

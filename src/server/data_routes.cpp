@@ -28,13 +28,6 @@ const std::vector<std::string>& mappable_fields() {
   return f;
 }
 
-std::string lower_extension(const std::string& filename) {
-  const auto dot = filename.rfind('.');
-  std::string ext = dot == std::string::npos ? std::string() : filename.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
-
 /// "csv", "json" or "revman5" from the file name, else from the first non-blank character.
 std::string guess_format(const std::string& text, const std::string& filename) {
   const std::string ext = lower_extension(filename);

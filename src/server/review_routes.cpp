@@ -57,12 +57,7 @@ json run_json(const store::RunRecord& rec, bool with_results) {
 json summary_json(const Target& t) {
   store::ReviewStore& st = *t.store;
   const json doc = st.export_light_json();
-  json runs = json::array();
-  for (const auto& r : doc.value("runs", json::array())) {
-    json row = r;
-    row.erase("results");
-    runs.push_back(std::move(row));
-  }
+  const json runs = doc.value("runs", json::array());  // without their results
   Diagnostics ds;
   const store::ReviewSettings settings = st.settings(ds);
   json review = json::object();
@@ -147,7 +142,6 @@ ApiResponse edit_study_route(const ApiRequest& req, const ApiContext& ctx, const
   for (const auto& [field, value] : body->items()) {
     if (!value.is_string() && !value.is_number() && !value.is_null()) {
       ds.error("invalid-option", kBody, "the value of '" + field + "' must be a string, a number or null").field = field;
-      continue;
     }
   }
   if (ds.has_errors()) return error_response(422, ds);
@@ -334,13 +328,7 @@ ApiResponse review_sub(const ApiRequest& req, ApiContext& ctx, const Target& t, 
   if (sub == "runs") {
     if (!get) return method_not_allowed(req.method, req.path, "GET");
     const auto lock = lock_of(t);
-    json runs = json::array();
-    for (const auto& r : t.store->export_light_json().value("runs", json::array())) {
-      json row = r;
-      row.erase("results");
-      runs.push_back(std::move(row));
-    }
-    return json_response(200, json{{"runs", runs}});
+    return json_response(200, json{{"runs", t.store->export_light_json().value("runs", json::array())}});
   }
   if (sub.rfind("runs/", 0) == 0) {
     if (!get) return method_not_allowed(req.method, req.path, "GET");

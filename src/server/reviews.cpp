@@ -11,6 +11,20 @@ namespace evident::server {
 namespace {
 const SourceLocation kNowhere{"request", 0, 0};
 constexpr const char* kExtension = ".evident";
+
+/// false (and a "bad-name" error) for a name valid_name() refuses.
+bool check_name(const std::string& name, Diagnostics& ds) {
+  if (ReviewRegistry::valid_name(name)) return true;
+  ds.error("bad-name", kNowhere, "'" + name + "' is not a review name", "use 1 to 64 letters, digits, '_' or '-'");
+  return false;
+}
+
+std::shared_ptr<ReviewHandle> make_handle(const std::string& name, std::unique_ptr<store::ReviewStore> store) {
+  auto h = std::make_shared<ReviewHandle>();
+  h->name = name;
+  h->store = std::move(store);
+  return h;
+}
 }  // namespace
 
 ReviewRegistry::ReviewRegistry(std::string dir) : dir_(std::move(dir)) {}
@@ -27,18 +41,13 @@ std::string ReviewRegistry::path_of(const std::string& name) const {
 }
 
 void ReviewRegistry::add(const std::string& name, std::unique_ptr<store::ReviewStore> store) {
-  auto h = std::make_shared<ReviewHandle>();
-  h->name = name;
-  h->store = std::move(store);
+  auto h = make_handle(name, std::move(store));
   std::lock_guard<std::mutex> lock(mutex_);
   open_[name] = std::move(h);
 }
 
 std::shared_ptr<ReviewHandle> ReviewRegistry::get(const std::string& name, Diagnostics& ds) {
-  if (!valid_name(name)) {
-    ds.error("bad-name", kNowhere, "'" + name + "' is not a review name", "use 1 to 64 letters, digits, '_' or '-'");
-    return nullptr;
-  }
+  if (!check_name(name, ds)) return nullptr;
   std::lock_guard<std::mutex> lock(mutex_);
   if (const auto it = open_.find(name); it != open_.end()) return it->second;
   std::error_code ec;
@@ -49,19 +58,14 @@ std::shared_ptr<ReviewHandle> ReviewRegistry::get(const std::string& name, Diagn
   store::OpenResult opened = store::open_review(path_of(name));
   ds.append(opened.diagnostics);
   if (!opened.store) return nullptr;
-  auto h = std::make_shared<ReviewHandle>();
-  h->name = name;
-  h->store = std::move(opened.store);
+  auto h = make_handle(name, std::move(opened.store));
   open_[name] = h;
   return h;
 }
 
 std::shared_ptr<ReviewHandle> ReviewRegistry::create(const std::string& name, const std::string& title,
                                                      const nlohmann::json& question, Diagnostics& ds) {
-  if (!valid_name(name)) {
-    ds.error("bad-name", kNowhere, "'" + name + "' is not a review name", "use 1 to 64 letters, digits, '_' or '-'");
-    return nullptr;
-  }
+  if (!check_name(name, ds)) return nullptr;
   if (dir_.empty()) {
     ds.error("no-reviews-dir", kNowhere, "this server has no folder for new reviews",
              "start it with `evident serve --reviews DIR`");
@@ -77,9 +81,7 @@ std::shared_ptr<ReviewHandle> ReviewRegistry::create(const std::string& name, co
   store::OpenResult made = store::create_review(path_of(name), title, question);
   ds.append(made.diagnostics);
   if (!made.store) return nullptr;
-  auto h = std::make_shared<ReviewHandle>();
-  h->name = name;
-  h->store = std::move(made.store);
+  auto h = make_handle(name, std::move(made.store));
   open_[name] = h;
   return h;
 }
